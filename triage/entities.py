@@ -30,7 +30,7 @@ GENERIC = {
     "meta-analysis", "internet", "the internet", "web", "email", "covid", "moore", "sf", "bay", "ii",
     "description", "source", "update", "edit", "note", "notes", "thread", "podcast", "episode", "chapter",
     "opening", "introduction", "conclusion", "summary", "appendix", "figure", "table", "gpu", "gpus", "tpu",
-    "tpus", "cpu", "flop", "flops", "oom", "ooms", "sota", "moe", "ipo", "capex", "opex", "gdp", "roi",
+    "tpus", "cpu", "crdt", "crdts", "saas", "b2b", "b2c", "kpi", "okr", "okrs", "json", "yaml", "html", "sql", "flop", "flops", "oom", "ooms", "sota", "moe", "ipo", "capex", "opex", "gdp", "roi",
 }
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")

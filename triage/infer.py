@@ -42,6 +42,7 @@ _THREAD_NUM = re.compile(r"^\s*\d{1,2}\s*/\s*\d{0,2}\s", re.M)
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})\b")
 _BYLINE = re.compile(r"^\s*(?:by|author:|written by|—|--)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$",
                      re.I | re.M)
+_AUTHOR_LINE = re.compile(r"^\s*(?:[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*)?\(?@[A-Za-z0-9_]{2,30}\)?\s*$")
 _SOURCE_LINE = re.compile(r"^\s*(?:source|url|link|original|via)\s*[:·-]\s*(https?://\S+)", re.I | re.M)
 _FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
 
@@ -253,11 +254,13 @@ def infer_title(note: Note) -> str:
         if m and strip_inline(m.group(1)):
             return shorten(strip_inline(m.group(1)), 150)
     for line in note.body.split("\n"):
-        clean = strip_inline(re.sub(r"^\s*(?:[>*+-]|\d+[.)])\s+", "", line))
+        clean = strip_inline(re.sub(r"^\s*(?:[>*+-]|\d+[.)]|\d{1,3}/\d{0,3})\s+", "", line))
+        if _AUTHOR_LINE.match(clean) or _BYLINE.match(clean):
+            continue  # "Priya Raman (@priya_evals)" names the author, not the piece
         if clean and not URL_RE.fullmatch(clean):
             if len(clean) > 100:  # a paragraph, not a title line: its first sentence or clause
                 clean = first_sentences(clean, 100) or re.split(r"\s*[—–:;]\s*|,\s", clean)[0]
-            return shorten(clean, 100)
+            return shorten(clean, 100).rstrip(".")
     return note.source.stem
 
 
@@ -282,6 +285,8 @@ def platform_for(url: str | None) -> str:
     host = (urlparse(url).hostname or "").lower().removeprefix("www.")
     if host in PLATFORM_DOMAINS:
         return PLATFORM_DOMAINS[host]
+    if "podcast" in host:
+        return "podcast"
     parts = host.split(".")
     for i in range(1, len(parts) - 1):
         parent = ".".join(parts[i:])
@@ -358,7 +363,7 @@ def infer_format(note: Note) -> str:
         if len(_THREAD_NUM.findall(body)) >= 2 or body.count("\n---\n") >= 2:
             return "thread"
         return "article" if words > 400 and re.search(r"^#{1,3} ", body, re.M) else ("thread" if words > 120 else "post")
-    return "article" if words >= 250 else "note"
+    return "article" if words >= 150 else "note"
 
 
 def infer_metadata(note: Note) -> Note:

@@ -197,6 +197,12 @@ def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int
     note.evidence = round(100 * (numbers + ents + quotes) / max(note.words, 1), 2)
 
     handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.body)]
+    known = dict(known)
+    author = re.match(r"^\s*(.+?)\s*\(@([A-Za-z0-9_]{2,30})\)\s*$", note.author or "")
+    if author:  # "Priya Raman (@priya_evals)": the handle and the name are one person
+        name = author.group(1)
+        for form in (name, author.group(2)):
+            known.setdefault(key(form), (name, "person"))
     extracted = rank_entities(mentions, max(len(note.clean_text), 1), handles, known, max_entities)
     given = note.given
     note.entities = merge_given(given["entities"], extracted, max_entities) if "entities" in given else extracted

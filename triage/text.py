@@ -24,6 +24,11 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _CALLOUT = re.compile(r"^\[!\w+\][+-]?\s*")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+# Line prefixes that are structure, not words: thread numbering ("3/", "3/7"), transcript timestamps
+# ("[00:01:05]", "(1:05)") and, after a timestamp, the speaker's label ("Tomas Ferreira:").
+_THREAD_NUM = re.compile(r"^\s*\d{1,3}\s*/\s*\d{0,3}\s+(?=\S)")
+_TIMESTAMP = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s*(?:-\s*)?")
+_SPEAKER = re.compile(r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}):\s+(?=\S)")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -127,7 +132,10 @@ def blocks(markdown: str) -> list[tuple[str, str]]:
             if text:
                 out.append(("item", text))
             continue
-        para.append(line.strip())
+        stripped = _TIMESTAMP.sub("", line)
+        if stripped != line:
+            stripped = _SPEAKER.sub("", stripped)
+        para.append(_THREAD_NUM.sub("", stripped).strip())
     flush()
     return out
 
