@@ -156,9 +156,14 @@ def rank_entities(mentions: list[Mention], text_length: int, handles: list[tuple
         g.body += not emphasis
         g.lone_starts += sent_start
 
-    for m in mentions:
-        name = canonical(m.text)
-        if not name or name.startswith("@") or (key(name) not in known and is_junk(name, m.type)):
+    # A lowercase form ("anthropic") is junk on its own, but counts when a proper form is also seen.
+    names = [canonical(m.text) for m in mentions]
+    proper = {key(n) for n in names if n and not is_junk(n, "")}
+    for m, name in zip(mentions, names):
+        if not name or name.startswith("@"):
+            continue
+        k = key(name)
+        if k not in known and is_junk(name, m.type) and not (k in proper and name.islower()):
             continue
         add(name, m.type, m.start, m.emphasis, m.sent_start)
 

@@ -258,8 +258,11 @@ def infer_title(note: Note) -> str:
         if _AUTHOR_LINE.match(clean) or _BYLINE.match(clean):
             continue  # "Priya Raman (@priya_evals)" names the author, not the piece
         if clean and not URL_RE.fullmatch(clean):
-            if len(clean) > 100:  # a paragraph, not a title line: its first sentence or clause
-                clean = first_sentences(clean, 100) or re.split(r"\s*[—–:;]\s*|,\s", clean)[0]
+            first = re.split(r"(?<=[.!?])\s+(?=[\"“(A-Z0-9])", clean)[0]
+            if len(first.split()) >= 3 and first != clean:  # several sentences: the first is the title
+                clean = first
+            elif len(clean) > 100:  # a paragraph, not a title line: its first clause
+                clean = re.split(r"\s*[—–:;]\s*|,\s", clean)[0]
             return shorten(clean, 100).rstrip(".")
     return note.source.stem
 
