@@ -237,7 +237,9 @@ def normalize_given(given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
             continue
         if out is not None:
             known[target] = out
-        if target == "title" or target != key:
+        if target == "title":
+            extra[key] = out  # kept for Web Clipper/Dataview users, cleaned: no markdown, no links
+        elif target != key:
             extra[key] = value  # other tools' keys stay, so their own views keep working
     if errors:
         if len(errors) == 1:
