@@ -26,9 +26,15 @@ def test_type_rules():
 
 
 def test_merging_and_salience():
-    ms = [Mention("Dario Amodei", "person", 10), Mention("Dario", "person", 400), Mention("Anthropic's", "organization", 50),
-          Mention("anthropic", "organization", 60), Mention("the Anthropic", "organization", 70),
-          Mention("Great Heading", "organization", 0, emphasis=True), Mention("Success", "organization", 500, sent_start=True)]
+    ms = [
+        Mention("Dario Amodei", "person", 10),
+        Mention("Dario", "person", 400),
+        Mention("Anthropic's", "organization", 50),
+        Mention("anthropic", "organization", 60),
+        Mention("the Anthropic", "organization", 70),
+        Mention("Great Heading", "organization", 0, emphasis=True),
+        Mention("Success", "organization", 500, sent_start=True),
+    ]
     ents = rank_entities(ms, 1000, handles=[("DarioAmodei", 5), ("someone_else", 900)])
     names = [e.name for e in ents]
     assert names == ["Anthropic", "Dario Amodei", "@someone_else"]
@@ -37,7 +43,9 @@ def test_merging_and_salience():
 
 
 def test_handle_spelling_a_short_name_gives_the_full_name():
-    ents = rank_entities([Mention("Dario", "person", 10), Mention("Dario", "person", 20)], 100, [("DarioAmodei", 1)])
+    ents = rank_entities(
+        [Mention("Dario", "person", 10), Mention("Dario", "person", 20)], 100, [("DarioAmodei", 1)]
+    )
     assert ents[0].name == "Dario Amodei"
 
 
@@ -48,8 +56,14 @@ def test_known_entities_win():
 
 
 def test_given_entities_come_first():
-    out = merge_given(["[[Zed]]", "Anthropic"], [Entity("Anthropic", "organization"), Entity("Bob", "person")], 5)
-    assert [(e.name, e.type) for e in out] == [("Zed", "unknown"), ("Anthropic", "organization"), ("Bob", "person")]
+    out = merge_given(
+        ["[[Zed]]", "Anthropic"], [Entity("Anthropic", "organization"), Entity("Bob", "person")], 5
+    )
+    assert [(e.name, e.type) for e in out] == [
+        ("Zed", "unknown"),
+        ("Anthropic", "organization"),
+        ("Bob", "person"),
+    ]
 
 
 def S(text, i, kind="para", lemmas=None, **kw):
@@ -84,8 +98,11 @@ def test_insights_are_diverse_and_ranked():
 
 
 def test_synopsis_is_whole_sentences_within_limit():
-    sents = [S("A piece about why grids limit data centers now.", 0), S("x " * 200 + "end.", 1),
-             S("Utilities plan in decades while labs plan in quarters.", 2)]
+    sents = [
+        S("A piece about why grids limit data centers now.", 0),
+        S("x " * 200 + "end.", 1),
+        S("Utilities plan in decades while labs plan in quarters.", 2),
+    ]
     syn = select_synopsis(sents, score(sents, set()))
     assert len(syn) <= 300 and syn.endswith(".")
     assert syn.startswith("A piece about why grids")

@@ -12,21 +12,39 @@ def note(body: str, given: dict | None = None, name: str = "capture.md", mtime: 
     return infer_metadata(Note(source=Path("/inbox") / name, body=body, given=given or {}, mtime=mtime))
 
 
-@pytest.mark.parametrize("url, platform", [
-    ("https://x.com/a/status/1", "x"), ("https://twitter.com/a/status/1", "x"),
-    ("https://www.youtube.com/watch?v=1", "youtube"), ("https://youtu.be/1", "youtube"),
-    ("https://someone.substack.com/p/post", "substack"), ("https://arxiv.org/abs/2401.00001", "arxiv"),
-    ("https://github.com/o/r", "github"), ("https://old.reddit.com/r/x", "reddit"),
-    ("https://news.ycombinator.com/item?id=1", "hackernews"), ("https://www.linkedin.com/posts/x", "linkedin"),
-    ("https://podcasts.apple.com/us/podcast/x", "podcast"), ("https://example.com/a", "web"), (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    "url, platform",
+    [
+        ("https://x.com/a/status/1", "x"),
+        ("https://twitter.com/a/status/1", "x"),
+        ("https://www.youtube.com/watch?v=1", "youtube"),
+        ("https://youtu.be/1", "youtube"),
+        ("https://someone.substack.com/p/post", "substack"),
+        ("https://arxiv.org/abs/2401.00001", "arxiv"),
+        ("https://github.com/o/r", "github"),
+        ("https://old.reddit.com/r/x", "reddit"),
+        ("https://news.ycombinator.com/item?id=1", "hackernews"),
+        ("https://www.linkedin.com/posts/x", "linkedin"),
+        ("https://podcasts.apple.com/us/podcast/x", "podcast"),
+        ("https://example.com/a", "web"),
+        (None, "unknown"),
+    ],
+)
 def test_platform_table(url, platform):
     assert platform_for(url) == platform
 
 
 def test_given_values_win_and_unknown_keys_are_kept():
-    n = note("# Heading\ntext", {"title": "Mine", "url": "https://x.com/me/status/9", "format": "thread",
-                                 "my_rating": 5, "captured_date": "2026-01-02"})
+    n = note(
+        "# Heading\ntext",
+        {
+            "title": "Mine",
+            "url": "https://x.com/me/status/9",
+            "format": "thread",
+            "my_rating": 5,
+            "captured_date": "2026-01-02",
+        },
+    )
     assert n.title == "Mine"
     assert n.platform == "x" and n.creator == "me" and n.format == "thread"
     assert n.captured_date == dt.date(2026, 1, 2)
@@ -34,8 +52,15 @@ def test_given_values_win_and_unknown_keys_are_kept():
 
 
 def test_web_clipper_properties_are_understood():
-    n = note("text", {"source": "https://blog.example.com/post", "author": ["[[Mara Lindqvist]]"],
-                      "created": "2026-03-10", "tags": ["clippings"]})
+    n = note(
+        "text",
+        {
+            "source": "https://blog.example.com/post",
+            "author": ["[[Mara Lindqvist]]"],
+            "created": "2026-03-10",
+            "tags": ["clippings"],
+        },
+    )
     assert n.url == "https://blog.example.com/post"
     assert n.author == "Mara Lindqvist"
     assert n.captured_date == dt.date(2026, 3, 10)
@@ -43,8 +68,11 @@ def test_web_clipper_properties_are_understood():
 
 
 def test_inference_from_text_and_file_name():
-    n = note("Priya Raman (@priya_evals)\nhttps://x.com/priya_evals/status/1\n\n1/ First post here. More.\n\n"
-             "2/ Second post.", name="2026-03-05 thread.md")
+    n = note(
+        "Priya Raman (@priya_evals)\nhttps://x.com/priya_evals/status/1\n\n1/ First post here. More.\n\n"
+        "2/ Second post.",
+        name="2026-03-05 thread.md",
+    )
     assert n.title == "First post here"
     assert n.url == "https://x.com/priya_evals/status/1"
     assert n.author == "Priya Raman (@priya_evals)"
@@ -74,16 +102,19 @@ def test_status_is_never_downgraded():
     assert note("x").status == "triaged"
 
 
-@pytest.mark.parametrize("given, message", [
-    ({"captured_date": "someday"}, "captured_date"),
-    ({"topics": 5}, "topics"),
-    ({"id": "NOTE-1"}, "SOURCE-20260218-001"),
-    ({"id": "SOURCE-20261399-001"}, "no real date"),
-    ({"url": "not a url"}, "http"),
-    ({"status": "done"}, "status"),
-    ({"format": "tweetstorm"}, "format"),
-    ({"author": {"name": "x"}}, "author"),
-])
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ({"captured_date": "someday"}, "captured_date"),
+        ({"topics": 5}, "topics"),
+        ({"id": "NOTE-1"}, "SOURCE-20260218-001"),
+        ({"id": "SOURCE-20261399-001"}, "no real date"),
+        ({"url": "not a url"}, "http"),
+        ({"status": "done"}, "status"),
+        ({"format": "tweetstorm"}, "format"),
+        ({"author": {"name": "x"}}, "author"),
+    ],
+)
 def test_wrong_known_values_are_specific_errors(given, message):
     with pytest.raises(CaptureError, match=message):
         normalize_given(given)

@@ -9,14 +9,45 @@ from triage.yamlio import YAMLProblem, dump_properties, safe_load_mapping
 
 scalars = st.one_of(
     st.text(max_size=60),
-    st.sampled_from(["yes", "no", "on", "off", "true", "null", "~", "1e3", "0x1F", "2026-02-18", "12:30",
-                     "[[Anthropic]]", "#tag", "- dash", ": colon", "a: b", "'quoted'", '"dq"', "@handle", "*star",
-                     "&anchor", "!tag", "%pct", "`tick`", "{{ 7*7 }}", "line\nbreak", " lead", "trail ", ""]),
+    st.sampled_from(
+        [
+            "yes",
+            "no",
+            "on",
+            "off",
+            "true",
+            "null",
+            "~",
+            "1e3",
+            "0x1F",
+            "2026-02-18",
+            "12:30",
+            "[[Anthropic]]",
+            "#tag",
+            "- dash",
+            ": colon",
+            "a: b",
+            "'quoted'",
+            '"dq"',
+            "@handle",
+            "*star",
+            "&anchor",
+            "!tag",
+            "%pct",
+            "`tick`",
+            "{{ 7*7 }}",
+            "line\nbreak",
+            " lead",
+            "trail ",
+            "",
+        ]
+    ),
     st.integers(min_value=-(10**12), max_value=10**12),
     st.booleans(),
     st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)),
     st.datetimes(min_value=dt.datetime(1970, 1, 2), max_value=dt.datetime(2100, 1, 1)).map(
-        lambda d: d.replace(microsecond=0)),
+        lambda d: d.replace(microsecond=0)
+    ),
 )
 values = st.one_of(scalars, st.lists(scalars, max_size=5))
 keys = st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)
@@ -31,8 +62,15 @@ def test_properties_round_trip_exactly(props):
 
 
 def test_formats_match_obsidian():
-    text = dump_properties({"captured_date": dt.date(2026, 2, 18), "triaged_at": dt.datetime(2026, 2, 18, 10, 30),
-                            "status": "triaged", "flag": "yes", "entities": ["[[Anthropic]]"]})
+    text = dump_properties(
+        {
+            "captured_date": dt.date(2026, 2, 18),
+            "triaged_at": dt.datetime(2026, 2, 18, 10, 30),
+            "status": "triaged",
+            "flag": "yes",
+            "entities": ["[[Anthropic]]"],
+        }
+    )
     assert "captured_date: 2026-02-18\n" in text
     assert "triaged_at: 2026-02-18T10:30:00\n" in text
     assert "status: triaged\n" in text
@@ -40,13 +78,16 @@ def test_formats_match_obsidian():
     assert '  - "[[Anthropic]]"\n' in text
 
 
-@pytest.mark.parametrize("text, needle, line", [
-    ("a: [1\n", "flow sequence", 2),
-    ("a: 1\na: 2\n", "duplicate key 'a'", 2),
-    ("a:\n\tb: 1\n", "tabs", 2),
-    ("x: !!python/object/apply:os.system [echo hi]\n", "unsafe", 1),
-    ("a: b\n  c: d\n", "mapping values", 2),
-])
+@pytest.mark.parametrize(
+    "text, needle, line",
+    [
+        ("a: [1\n", "flow sequence", 2),
+        ("a: 1\na: 2\n", "duplicate key 'a'", 2),
+        ("a:\n\tb: 1\n", "tabs", 2),
+        ("x: !!python/object/apply:os.system [echo hi]\n", "unsafe", 1),
+        ("a: b\n  c: d\n", "mapping values", 2),
+    ],
+)
 def test_bad_yaml_is_explained_with_line(text, needle, line):
     with pytest.raises(YAMLProblem) as err:
         safe_load_mapping(text)
@@ -63,7 +104,8 @@ def test_not_a_mapping():
 
 def test_alias_bomb_is_refused_quickly():
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9))
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+    )
     with pytest.raises(YAMLProblem, match="alias bomb"):
         safe_load_mapping(bomb)
 

@@ -79,7 +79,10 @@ class EntityPage:
 def _md_files(folder: Path) -> Iterator[Path]:
     if folder.is_dir():
         for path in sorted(folder.rglob("*.md")):
-            if not any(part.startswith(".") for part in path.relative_to(folder).parts) and not path.is_symlink():
+            if (
+                not any(part.startswith(".") for part in path.relative_to(folder).parts)
+                and not path.is_symlink()
+            ):
                 yield path
 
 
@@ -113,6 +116,11 @@ def load_entity_pages(vault: Path) -> list[EntityPage]:
         aliases = props.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [aliases]
-        out.append(EntityPage(path.stem, str(props.get("type") or "unknown"),
-                              [str(a) for a in aliases if isinstance(a, (str, int))]))
+        out.append(
+            EntityPage(
+                path.stem,
+                str(props.get("type") or "unknown"),
+                [str(a) for a in aliases if isinstance(a, (str, int))],
+            )
+        )
     return out

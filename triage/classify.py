@@ -43,7 +43,7 @@ def ngrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
     out: Counter[tuple[str, ...]] = Counter()
     for n in range(1, MAX_NGRAM + 1):
         for i in range(len(tokens) - n + 1):
-            out[tuple(tokens[i:i + n])] += 1
+            out[tuple(tokens[i : i + n])] += 1
     return out
 
 
@@ -83,8 +83,10 @@ def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: f
     if "topics" in note.given:
         unknown = [t for t in note.given["topics"] if t not in taxonomy.topics]
         if unknown:
-            raise CaptureError(f"frontmatter `topics`: {', '.join(unknown)} not in taxonomy.yaml",
-                               "add them to the vault's _triage/taxonomy.yaml, or remove them from the capture")
+            raise CaptureError(
+                f"frontmatter `topics`: {', '.join(unknown)} not in taxonomy.yaml",
+                "add them to the vault's _triage/taxonomy.yaml, or remove them from the capture",
+            )
         note.topics = list(dict.fromkeys(note.given["topics"]))[:5]
         note.reasons.append("topics: given in the capture")
         return
@@ -104,7 +106,9 @@ def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: f
     kept = [(tid, s, hits) for tid, (s, hits) in ranked if s >= threshold and s >= 0.35 * best][:limit]
     note.topics = [tid for tid, _, _ in kept]
     if kept:
-        note.reasons.append("topics: " + "; ".join(f"{tid} {s:.1f} ({', '.join(h[:4])})" for tid, s, h in kept))
+        note.reasons.append(
+            "topics: " + "; ".join(f"{tid} {s:.1f} ({', '.join(h[:4])})" for tid, s, h in kept)
+        )
     else:
         note.reasons.append(f"topics: none (best {ranked[0][0]} scored {best:.1f} < threshold {threshold})")
 
@@ -134,8 +138,11 @@ def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
 def assign_tier(note: Note, matcher: Matcher, rules: Rules) -> None:
     if "signal_tier" in note.given:
         if note.given["signal_tier"] not in rules.tiers:
-            raise CaptureError(f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of "
-                               f"{', '.join(rules.tiers)}", "use one of them (see rules.yaml), or remove it")
+            raise CaptureError(
+                f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of "
+                f"{', '.join(rules.tiers)}",
+                "use one of them (see rules.yaml), or remove it",
+            )
         note.signal_tier = note.given["signal_tier"]
         note.reasons.append("signal_tier: given in the capture")
         return

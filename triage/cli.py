@@ -24,11 +24,23 @@ from .config import CONFIG_NAME, Workspace, default_text, load_workspace
 from .errors import TriageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED, EXIT_BUG = 0, 1, 2, 3, 4
-TYPES_JSON = {"types": {
-    "captured_date": "date", "triaged_at": "datetime", "topics": "multitext", "tags": "tags",
-    "aliases": "aliases", "key_insights": "multitext", "entities": "multitext", "triage_reasons": "multitext",
-    "url": "text", "synopsis": "text", "status": "text", "signal_tier": "text", "teleology": "text",
-}}
+TYPES_JSON = {
+    "types": {
+        "captured_date": "date",
+        "triaged_at": "datetime",
+        "topics": "multitext",
+        "tags": "tags",
+        "aliases": "aliases",
+        "key_insights": "multitext",
+        "entities": "multitext",
+        "triage_reasons": "multitext",
+        "url": "text",
+        "synopsis": "text",
+        "status": "text",
+        "signal_tier": "text",
+        "teleology": "text",
+    }
+}
 CONFIG_TEMPLATE = """\
 # triage workspace settings. Every key is optional; paths are relative to this file's folder.
 # Command-line options (--inbox, --vault, --archive) win over these.
@@ -81,6 +93,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(f"Error: internal error: {type(exc).__name__}: {exc}", err=True)
             click.echo("  run again with -vv to see the details, and please report it", err=True)
             sys.exit(EXIT_BUG)
+
     return wrapper
 
 
@@ -88,17 +101,24 @@ def _workspace(ctx: click.Context, **paths: Path | None) -> Workspace:
     return load_workspace(ctx.obj.get("workspace"), overrides=ctx.obj.get("overrides"), **paths)
 
 
-vault_opt = click.option("--vault", type=click.Path(path_type=Path, file_okay=False), help="The Obsidian vault.")
+vault_opt = click.option(
+    "--vault", type=click.Path(path_type=Path, file_okay=False), help="The Obsidian vault."
+)
 inbox_opt = click.option("--inbox", type=click.Path(path_type=Path, file_okay=False), help="The drop folder.")
-archive_opt = click.option("--archive", type=click.Path(path_type=Path, file_okay=False),
-                           help="Where originals are kept.")
+archive_opt = click.option(
+    "--archive", type=click.Path(path_type=Path, file_okay=False), help="Where originals are kept."
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="triage")
-@click.option("-w", "--workspace", type=click.Path(path_type=Path, file_okay=False),
-              envvar="TRIAGE_WORKSPACE", help=f"Workspace folder (default: the nearest folder with a {CONFIG_NAME}, "
-              "else the current one).")
+@click.option(
+    "-w",
+    "--workspace",
+    type=click.Path(path_type=Path, file_okay=False),
+    envvar="TRIAGE_WORKSPACE",
+    help=f"Workspace folder (default: the nearest folder with a {CONFIG_NAME}, else the current one).",
+)
 @click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors on stderr.")
 @click.pass_context
@@ -156,14 +176,27 @@ def init(directory: Path) -> None:
 @inbox_opt
 @vault_opt
 @archive_opt
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (processed, skipped, failed) on stdout.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object (processed, skipped, failed) on stdout."
+)
 @click.option("--dry-run", is_flag=True, help="Read and analyse everything, write nothing.")
-@click.option("--settle", type=click.FloatRange(min=0), default=None,
-              help="Seconds a file must be unchanged before it is read (default: settle_seconds, 5).")
+@click.option(
+    "--settle",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Seconds a file must be unchanged before it is read (default: settle_seconds, 5).",
+)
 @click.pass_context
 @guarded
-def run(ctx: click.Context, inbox: Path | None, vault: Path | None, archive: Path | None, as_json: bool,
-        dry_run: bool, settle: float | None) -> None:
+def run(
+    ctx: click.Context,
+    inbox: Path | None,
+    vault: Path | None,
+    archive: Path | None,
+    as_json: bool,
+    dry_run: bool,
+    settle: float | None,
+) -> None:
     """Triage every capture in the inbox into the vault, then archive the originals.
 
     Exit 0 when nothing failed (also when there was nothing to do), 1 when some captures failed
@@ -192,7 +225,9 @@ def run(ctx: click.Context, inbox: Path | None, vault: Path | None, archive: Pat
             click.echo(f"skipped {s['source']}: {s['reason']}")
         for f in report.failed:
             click.echo(f"failed  {f['source']}: {f['error']}")
-        summary = f"{len(report.processed)} {verb}, {len(report.skipped)} skipped, {len(report.failed)} failed"
+        summary = (
+            f"{len(report.processed)} {verb}, {len(report.skipped)} skipped, {len(report.failed)} failed"
+        )
         if report.pages_written:
             summary += f"; {report.pages_written} index pages updated"
         click.echo(summary if not dry_run else summary + " (dry run: nothing written)")
@@ -241,7 +276,9 @@ def validate(ctx: click.Context, vault: Path | None, as_json: bool) -> None:
         for path, message in problems:
             click.echo(f"{path}: {message}")
         count = len({p for p, _ in problems})
-        click.echo(f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid")
+        click.echo(
+            f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid"
+        )
     sys.exit(EXIT_FAILED if problems else EXIT_OK)
 
 

@@ -134,7 +134,9 @@ def load_workspace(
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_pydantic_message(cfg, exc), f"see the configuration section of the README") from None
+        raise ConfigError(
+            _pydantic_message(cfg, exc), "see the configuration section of the README"
+        ) from None
 
     def place(given: Path | None, configured: Path) -> Path:
         if given is not None:
@@ -172,8 +174,10 @@ class Taxonomy(BaseModel):
 def parse_taxonomy(data: dict[str, Any], source: str = "taxonomy.yaml") -> Taxonomy:
     raw = data.get("topics")
     if not isinstance(raw, dict) or not raw:
-        raise ConfigError(f"{source}: needs a top-level `topics:` mapping topic id -> label/keywords",
-                          "see the taxonomy section of the README")
+        raise ConfigError(
+            f"{source}: needs a top-level `topics:` mapping topic id -> label/keywords",
+            "see the taxonomy section of the README",
+        )
     topics: dict[str, Topic] = {}
     for tid, spec in raw.items():
         tid = str(tid)
@@ -186,8 +190,9 @@ def parse_taxonomy(data: dict[str, Any], source: str = "taxonomy.yaml") -> Taxon
         if not isinstance(spec, dict):
             raise ConfigError(f"{source}: topic {tid!r} must map to label/keywords/notebooklm")
         try:
-            topics[tid] = Topic(id=tid, label=str(spec.get("label") or tid), **{
-                k: v for k, v in spec.items() if k != "label"})
+            topics[tid] = Topic(
+                id=tid, label=str(spec.get("label") or tid), **{k: v for k, v in spec.items() if k != "label"}
+            )
         except (ValidationError, TypeError) as exc:
             raise ConfigError(f"{source}: topic {tid!r}: {exc}") from None
     return Taxonomy(topics=topics)
@@ -230,12 +235,16 @@ def parse_rules(data: dict[str, Any], source: str = "rules.yaml") -> Rules:
     try:
         rules = Rules.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(_pydantic_message(Path(source), exc), "see the rules section of the README") from None
+        raise ConfigError(
+            _pydantic_message(Path(source), exc), "see the rules section of the README"
+        ) from None
     unknown = [r.tier for r in rules.tier_rules if r.tier not in rules.tiers]
     if unknown or rules.tier_default not in rules.tiers:
         raise ConfigError(f"{source}: tier {(unknown or [rules.tier_default])[0]!r} is not listed in `tiers`")
     if rules.teleology_default not in rules.teleology:
-        raise ConfigError(f"{source}: teleology_default {rules.teleology_default!r} has no entry in `teleology`")
+        raise ConfigError(
+            f"{source}: teleology_default {rules.teleology_default!r} has no entry in `teleology`"
+        )
     return rules
 
 
@@ -253,5 +262,7 @@ def load_vocabulary(ws: Workspace) -> tuple[Taxonomy, Rules]:
             out.append(_read_yaml_file(path))
         else:
             out.append(safe_load_mapping(default_text(name)))
-    return (parse_taxonomy(out[0], str(ws.settings_dir / "taxonomy.yaml")),
-            parse_rules(out[1], str(ws.settings_dir / "rules.yaml")))
+    return (
+        parse_taxonomy(out[0], str(ws.settings_dir / "taxonomy.yaml")),
+        parse_rules(out[1], str(ws.settings_dir / "rules.yaml")),
+    )

@@ -20,17 +20,101 @@ from dataclasses import dataclass, field
 from .note import Entity
 
 SPACY_TYPES = {
-    "PERSON": "person", "ORG": "organization", "PRODUCT": "product", "GPE": "place", "LOC": "place",
-    "FAC": "place", "WORK_OF_ART": "work", "EVENT": "event",
+    "PERSON": "person",
+    "ORG": "organization",
+    "PRODUCT": "product",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "WORK_OF_ART": "work",
+    "EVENT": "event",
 }
 # Generic terms NER likes to tag that make useless entity pages.
 GENERIC = {
-    "ai", "agi", "asi", "ml", "llm", "llms", "nlp", "rl", "rlhf", "api", "apis", "ui", "ux", "ceo", "ceos",
-    "cto", "cfo", "phd", "faq", "tl;dr", "tldr", "q&a", "ama", "eli5", "imo", "imho", "btw", "lol", "ok",
-    "meta-analysis", "internet", "the internet", "web", "email", "covid", "moore", "sf", "bay", "ii",
-    "description", "source", "update", "edit", "note", "notes", "thread", "podcast", "episode", "chapter",
-    "opening", "introduction", "conclusion", "summary", "appendix", "figure", "table", "gpu", "gpus", "tpu",
-    "tpus", "cpu", "crdt", "crdts", "saas", "b2b", "b2c", "kpi", "okr", "okrs", "json", "yaml", "html", "sql", "flop", "flops", "oom", "ooms", "sota", "moe", "ipo", "capex", "opex", "gdp", "roi",
+    "ai",
+    "agi",
+    "asi",
+    "ml",
+    "llm",
+    "llms",
+    "nlp",
+    "rl",
+    "rlhf",
+    "api",
+    "apis",
+    "ui",
+    "ux",
+    "ceo",
+    "ceos",
+    "cto",
+    "cfo",
+    "phd",
+    "faq",
+    "tl;dr",
+    "tldr",
+    "q&a",
+    "ama",
+    "eli5",
+    "imo",
+    "imho",
+    "btw",
+    "lol",
+    "ok",
+    "meta-analysis",
+    "internet",
+    "the internet",
+    "web",
+    "email",
+    "covid",
+    "moore",
+    "sf",
+    "bay",
+    "ii",
+    "description",
+    "source",
+    "update",
+    "edit",
+    "note",
+    "notes",
+    "thread",
+    "podcast",
+    "episode",
+    "chapter",
+    "opening",
+    "introduction",
+    "conclusion",
+    "summary",
+    "appendix",
+    "figure",
+    "table",
+    "gpu",
+    "gpus",
+    "tpu",
+    "tpus",
+    "cpu",
+    "crdt",
+    "crdts",
+    "saas",
+    "b2b",
+    "b2c",
+    "kpi",
+    "okr",
+    "okrs",
+    "json",
+    "yaml",
+    "html",
+    "sql",
+    "flop",
+    "flops",
+    "oom",
+    "ooms",
+    "sota",
+    "moe",
+    "ipo",
+    "capex",
+    "opex",
+    "gdp",
+    "roi",
 }
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
@@ -65,10 +149,14 @@ def canonical(text: str) -> str:
     return text
 
 
-ORG_SUFFIX = re.compile(r"(?:(?<=[a-z ])AI|Labs?|Inc|Corp(?:oration)?|Institute|University|Foundation|Fund|Capital|"
-                        r"Ventures|Partners|Group|Research|Technologies|Systems|Society|Association|"
-                        r"Agency|Department|Ministry|Council|Commission|Bank)$")
-MODEL_NAME = re.compile(r"^(?:[A-Za-z]+[- ]?\d+(?:\.\d+)?[a-z]?|[a-z]\d)(?: (?:Pro|Mini|Turbo|Ultra|Max|Flash))?$")
+ORG_SUFFIX = re.compile(
+    r"(?:(?<=[a-z ])AI|Labs?|Inc|Corp(?:oration)?|Institute|University|Foundation|Fund|Capital|"
+    r"Ventures|Partners|Group|Research|Technologies|Systems|Society|Association|"
+    r"Agency|Department|Ministry|Council|Commission|Bank)$"
+)
+MODEL_NAME = re.compile(
+    r"^(?:[A-Za-z]+[- ]?\d+(?:\.\d+)?[a-z]?|[a-z]\d)(?: (?:Pro|Mini|Turbo|Ultra|Max|Flash))?$"
+)
 
 
 def refine_type(name: str, type_: str) -> str:
@@ -128,8 +216,13 @@ class _Group:
         return self.types.most_common(1)[0][0]
 
 
-def rank_entities(mentions: list[Mention], text_length: int, handles: list[tuple[str, int]] | None = None,
-                  known: dict[str, tuple[str, str]] | None = None, limit: int = 12) -> list[Entity]:
+def rank_entities(
+    mentions: list[Mention],
+    text_length: int,
+    handles: list[tuple[str, int]] | None = None,
+    known: dict[str, tuple[str, str]] | None = None,
+    limit: int = 12,
+) -> list[Entity]:
     """Merge mentions into canonical entities, ranked by salience.
 
     `handles`: (handle without @, offset) pairs found in the raw text. `known`: merge key ->
@@ -159,7 +252,7 @@ def rank_entities(mentions: list[Mention], text_length: int, handles: list[tuple
     # A lowercase form ("anthropic") is junk on its own, but counts when a proper form is also seen.
     names = [canonical(m.text) for m in mentions]
     proper = {key(n) for n in names if n and not is_junk(n, "")}
-    for m, name in zip(mentions, names):
+    for m, name in zip(mentions, names, strict=True):
         if not name or name.startswith("@"):
             continue
         k = key(name)
@@ -197,7 +290,9 @@ def rank_entities(mentions: list[Mention], text_length: int, handles: list[tuple
         if hk in known:
             add(known[hk][0], known[hk][1], start, False)
             continue
-        match = next((k for k in groups if k == hk or (k in persons and len(k) > 3 and hk.startswith(k))), None)
+        match = next(
+            (k for k in groups if k == hk or (k in persons and len(k) > 3 and hk.startswith(k))), None
+        )
         if match:
             g = groups[match]
             g.score += weight(start, False)
@@ -229,8 +324,9 @@ def merge_given(given: list[str], extracted: list[Entity], limit: int) -> list[E
             continue
         seen.add(k)
         found = by_key.get(k)
-        out.append(Entity(name=name, type=found.type if found else "unknown",
-                          aliases=found.aliases if found else []))
+        out.append(
+            Entity(name=name, type=found.type if found else "unknown", aliases=found.aliases if found else [])
+        )
     out.extend(e for e in extracted if key(e.name) not in seen)
     return out[: max(limit, len(given))]
 

@@ -20,28 +20,62 @@ from .note import FORMATS, ID_RE, STATUS_RANK, STATUSES, TELEOLOGIES, Note
 from .text import URL_RE, first_sentences, shorten, strip_inline, word_count
 
 # Other tools' names for our keys (Obsidian Web Clipper, Readwise, Zotero...). Ours win if both exist.
-KEY_ALIASES = {"source": "url", "link": "url", "created": "captured_date", "clipped": "captured_date",
-               "date_captured": "captured_date", "handle": "creator"}
+KEY_ALIASES = {
+    "source": "url",
+    "link": "url",
+    "created": "captured_date",
+    "clipped": "captured_date",
+    "date_captured": "captured_date",
+    "handle": "creator",
+}
 
 PLATFORM_DOMAINS = {
-    "x.com": "x", "twitter.com": "x", "mobile.twitter.com": "x", "nitter.net": "x",
-    "youtube.com": "youtube", "youtu.be": "youtube", "m.youtube.com": "youtube",
-    "substack.com": "substack", "arxiv.org": "arxiv", "github.com": "github", "gist.github.com": "github",
-    "reddit.com": "reddit", "old.reddit.com": "reddit", "news.ycombinator.com": "hackernews",
-    "linkedin.com": "linkedin", "medium.com": "medium", "podcasts.apple.com": "podcast",
-    "open.spotify.com": "podcast", "overcast.fm": "podcast", "pca.st": "podcast", "pocketcasts.com": "podcast",
-    "beehiiv.com": "newsletter", "buttondown.email": "newsletter", "buttondown.com": "newsletter",
-    "ghost.io": "newsletter", "mailchi.mp": "newsletter", "lesswrong.com": "lesswrong",
+    "x.com": "x",
+    "twitter.com": "x",
+    "mobile.twitter.com": "x",
+    "nitter.net": "x",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "m.youtube.com": "youtube",
+    "substack.com": "substack",
+    "arxiv.org": "arxiv",
+    "github.com": "github",
+    "gist.github.com": "github",
+    "reddit.com": "reddit",
+    "old.reddit.com": "reddit",
+    "news.ycombinator.com": "hackernews",
+    "linkedin.com": "linkedin",
+    "medium.com": "medium",
+    "podcasts.apple.com": "podcast",
+    "open.spotify.com": "podcast",
+    "overcast.fm": "podcast",
+    "pca.st": "podcast",
+    "pocketcasts.com": "podcast",
+    "beehiiv.com": "newsletter",
+    "buttondown.email": "newsletter",
+    "buttondown.com": "newsletter",
+    "ghost.io": "newsletter",
+    "mailchi.mp": "newsletter",
+    "lesswrong.com": "lesswrong",
 }
-PLATFORM_FORMAT = {"youtube": "video", "podcast": "podcast", "arxiv": "paper", "substack": "newsletter",
-                   "newsletter": "newsletter", "reddit": "post", "hackernews": "post", "linkedin": "post",
-                   "github": "note"}
+PLATFORM_FORMAT = {
+    "youtube": "video",
+    "podcast": "podcast",
+    "arxiv": "paper",
+    "substack": "newsletter",
+    "newsletter": "newsletter",
+    "reddit": "post",
+    "hackernews": "post",
+    "linkedin": "post",
+    "github": "note",
+}
 _TIMESTAMP = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s", re.M)
 _SPEAKER = re.compile(r"^\s*(?:\*\*)?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}(?:\*\*)?:\s+\S", re.M)
 _THREAD_NUM = re.compile(r"^\s*\d{1,2}\s*/\s*\d{0,2}\s", re.M)
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})\b")
-_BYLINE = re.compile(r"^\s*(?:by|author:|written by|—|--)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$",
-                     re.I | re.M)
+_BYLINE = re.compile(
+    r"^\s*(?:by|author:|written by|—|--)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", re.I | re.M
+)
 _AUTHOR_LINE = re.compile(r"^\s*(?:[A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}\s*)?\(?@[A-Za-z0-9_]{2,30}\)?\s*$")
 _SOURCE_LINE = re.compile(r"^\s*(?:source|url|link|original|via)\s*[:·-]\s*(https?://\S+)", re.I | re.M)
 _FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -53,6 +87,7 @@ def problem(key: str, message: str, hint: str) -> CaptureError:
 
 # --- normalizers for given values ------------------------------------------------------------
 
+
 def _text(key: str) -> Callable[[Any], str | None]:
     def norm(value: Any) -> str | None:
         if value is None:
@@ -63,6 +98,7 @@ def _text(key: str) -> Callable[[Any], str | None]:
             raise problem(key, f"expected text, found a {type(value).__name__}", f"write `{key}: some text`")
         out = strip_inline(str(value)).strip()
         return out or None
+
     return norm
 
 
@@ -83,7 +119,15 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%d %B %Y", "%B %d, %Y"):
+    for fmt in (
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y%m%d",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%d %B %Y",
+        "%B %d, %Y",
+    ):
         try:
             return dt.datetime.strptime(text[: len(text)], fmt).date()
         except ValueError:
@@ -100,8 +144,11 @@ def _date(value: Any) -> dt.date | None:
     try:
         return parse_date(value)
     except ValueError:
-        raise problem("captured_date", f"{str(value)[:40]!r} is not a date",
-                      "write it as YYYY-MM-DD, e.g. captured_date: 2026-02-18") from None
+        raise problem(
+            "captured_date",
+            f"{str(value)[:40]!r} is not a date",
+            "write it as YYYY-MM-DD, e.g. captured_date: 2026-02-18",
+        ) from None
 
 
 def _datetime(value: Any) -> dt.datetime | None:
@@ -121,8 +168,11 @@ def _choice(key: str, allowed: tuple[str, ...]) -> Callable[[Any], str | None]:
             return None
         text = str(value).strip().lower()
         if text not in allowed:
-            raise problem(key, f"{value!r} is not one of {', '.join(allowed)}", f"use one of them, or remove `{key}`")
+            raise problem(
+                key, f"{value!r} is not one of {', '.join(allowed)}", f"use one of them, or remove `{key}`"
+            )
         return text
+
     return norm
 
 
@@ -131,11 +181,14 @@ def _slug_value(key: str) -> Callable[[Any], str | None]:
         if value is None or value == "":
             return None
         if not isinstance(value, (str, int)):
-            raise problem(key, f"expected a single word, found a {type(value).__name__}", f"write `{key}: word`")
+            raise problem(
+                key, f"expected a single word, found a {type(value).__name__}", f"write `{key}: word`"
+            )
         text = re.sub(r"[^a-z0-9-]+", "-", str(value).strip().lower()).strip("-")
         if not text:
             raise problem(key, f"{value!r} has no letters or digits", f"write `{key}: word`")
         return text
+
     return norm
 
 
@@ -145,8 +198,11 @@ def _id(value: Any) -> str | None:
     text = str(value).strip()
     m = ID_RE.match(text)
     if not m:
-        raise problem("id", f"{text[:40]!r} is not an id like SOURCE-20260218-001",
-                      "remove the `id` line to get a new id, or correct it")
+        raise problem(
+            "id",
+            f"{text[:40]!r} is not an id like SOURCE-20260218-001",
+            "remove the `id` line to get a new id, or correct it",
+        )
     try:
         dt.datetime.strptime(m.group(1), "%Y%m%d")
     except ValueError:
@@ -161,7 +217,9 @@ def _list(key: str) -> Callable[[Any], list[str] | None]:
         if isinstance(value, str):
             value = [v for v in re.split(r"\s*,\s*", value) if v]
         if not isinstance(value, list):
-            raise problem(key, f"expected a list, found {value!r:.40}", f"write `{key}: [a, b]` or one item per line")
+            raise problem(
+                key, f"expected a list, found {value!r:.40}", f"write `{key}: [a, b]` or one item per line"
+            )
         out = []
         for item in value:
             if isinstance(item, (dict, list)):
@@ -169,6 +227,7 @@ def _list(key: str) -> Callable[[Any], list[str] | None]:
             if item is not None and str(item).strip():
                 out.append(strip_inline(str(item)).strip())
         return out
+
     return norm
 
 
@@ -250,6 +309,7 @@ def normalize_given(given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
 
 # --- inferrers for missing values -------------------------------------------------------------
 
+
 def infer_title(note: Note) -> str:
     for line in note.body.split("\n"):
         m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
@@ -278,7 +338,9 @@ def infer_url(note: Note) -> str | None:
     head = "\n".join(lines)
     for found in URL_RE.finditer(head):
         start = found.start()
-        if head[max(0, start - 2):start] == "](" and head.rfind("![", 0, start) > head.rfind("\n", 0, start):
+        if head[max(0, start - 2) : start] == "](" and head.rfind("![", 0, start) > head.rfind(
+            "\n", 0, start
+        ):
             continue  # an image, not the source
         return found.group(0)
     return None
@@ -367,7 +429,11 @@ def infer_format(note: Note) -> str:
     if note.platform == "x":
         if len(_THREAD_NUM.findall(body)) >= 2 or body.count("\n---\n") >= 2:
             return "thread"
-        return "article" if words > 400 and re.search(r"^#{1,3} ", body, re.M) else ("thread" if words > 120 else "post")
+        return (
+            "article"
+            if words > 400 and re.search(r"^#{1,3} ", body, re.M)
+            else ("thread" if words > 120 else "post")
+        )
     return "article" if words >= 150 else "note"
 
 

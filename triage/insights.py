@@ -44,7 +44,9 @@ _FILLER = re.compile(
     re.I,
 )
 _DEICTIC = re.compile(r"^(this|that|these|those|it|they|he|she|such|which)\b", re.I)
-_SOURCE_LINE = re.compile(r"^\s*(source|via|link|credit|photo|image|figure|fig\.|table)\b\s*[:·|-]|\s·\s", re.I)
+_SOURCE_LINE = re.compile(
+    r"^\s*(source|via|link|credit|photo|image|figure|fig\.|table)\b\s*[:·|-]|\s·\s", re.I
+)
 _URLISH = re.compile(r"https?://|www\.|\b\w+\.(com|org|net|io|ai)/", re.I)
 
 
@@ -71,7 +73,9 @@ def reject_reason(s: Sentence) -> str | None:
         return "heading"
     if text.endswith("?"):
         return "question"
-    if re.search(r"\(\s*description\s*:", text, re.I) or re.match(r"^\s*(image|photo|figure)\s*\d*\s*:", text, re.I):
+    if re.search(r"\(\s*description\s*:", text, re.I) or re.match(
+        r"^\s*(image|photo|figure)\s*\d*\s*:", text, re.I
+    ):
         return "image description"
     if _URLISH.search(text):
         return "url"
@@ -108,7 +112,7 @@ def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
         raw_central.append(weights / math.sqrt(len(distinct) + 4))
     top = max(raw_central, default=0.0) or 1.0
     scores = []
-    for s, central in zip(sentences, raw_central):
+    for s, central in zip(sentences, raw_central, strict=True):
         distinct = set(s.lemmas)
         title = len(distinct & title_lemmas) / min(len(title_lemmas), 6) if title_lemmas else 0.0
         value = (
@@ -133,6 +137,7 @@ def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam:
     chosen: list[tuple[int, Sentence]] = []
     seen_text: set[str] = set()
     while pool and len(chosen) < k:
+
         def mmr(item: tuple[int, Sentence]) -> float:
             i, s = item
             overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
@@ -140,7 +145,7 @@ def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam:
 
         best = max(pool, key=mmr)
         pool.remove(best)
-        i, s = best
+        _, s = best
         overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
         if overlap > 0.5 or s.text.casefold() in seen_text:
             continue
@@ -161,7 +166,7 @@ def select_synopsis(sentences: list[Sentence], scores: list[float], limit: int =
         return ""
     picked = [ranked[0]]
     for i in ranked[1:3]:
-        together = sorted(picked + [i])
+        together = sorted([*picked, i])
         text = " ".join(sentences[j].text for j in together)
         if len(text) <= limit and _jaccard(set(sentences[i].lemmas), set(sentences[picked[0]].lemmas)) < 0.5:
             picked = together

@@ -32,16 +32,22 @@ if TYPE_CHECKING:
 
 CHUNK_CHARS = 50_000
 BATCH_SIZE = 16
-TYPE_TO_LABEL = {"person": "PERSON", "organization": "ORG", "product": "PRODUCT", "place": "GPE",
-                 "work": "WORK_OF_ART", "event": "EVENT"}
+TYPE_TO_LABEL = {
+    "person": "PERSON",
+    "organization": "ORG",
+    "product": "PRODUCT",
+    "place": "GPE",
+    "work": "WORK_OF_ART",
+    "event": "EVENT",
+}
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
 _FOOTNOTE = re.compile(r"(?<=[.!?,;:”\"’)])\s?\d{1,2}(?=\s|$)")
 _HANDLE = re.compile(r"(?<![\w@/])@([A-Za-z0-9_]{2,30})\b")
 
 
-def load_nlp(models: list[str], known: dict[str, tuple[str, str]] | None = None) -> Language:
+def load_nlp(models: list[str], patterns: list[dict[str, str]] | None = None) -> Language:
     """The first installed model of `models`, parser excluded, senter enabled; plus an entity ruler
-    for the vault's known entities. Raises ModelError naming what was tried."""
+    with `patterns` (from the vault's entity pages) before `ner`. Raises ModelError naming what was tried."""
     import spacy
 
     tried = []
@@ -53,13 +59,8 @@ def load_nlp(models: list[str], known: dict[str, tuple[str, str]] | None = None)
             continue
         if "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
-        if known and "ner" in nlp.pipe_names:
+        if patterns and "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
-            patterns = []
-            for alias, (name_, type_) in sorted(known.items()):
-                label = TYPE_TO_LABEL.get(type_)
-                if label:
-                    patterns.append({"label": label, "pattern": name_, "id": name_})
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
         return nlp
     raise ModelError(
@@ -132,18 +133,24 @@ def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[
                 continue
             groups.setdefault(bisect.bisect_right(ch.starts, tok.idx) - 1, []).append(tok)
         for block, toks in groups.items():
-            text = ch.text[toks[0].idx: toks[-1].idx + len(toks[-1])].strip()
+            text = ch.text[toks[0].idx : toks[-1].idx + len(toks[-1])].strip()
             if not text:
                 continue
-            out.append(Sentence(
-                text=text,
-                index=first_index + len(out),
-                kind=ch.kinds[block],
-                lemmas=[t.lemma_.lower() for t in toks if t.is_alpha and not t.is_stop and t.pos_ in CONTENT_POS],
-                has_verb=any(t.pos_ in ("VERB", "AUX") for t in toks),
-                has_number=any(t.like_num or t.ent_type_ in ("MONEY", "PERCENT") for t in toks),
-                bold=any(b in text or text in b for b in bold),
-            ))
+            out.append(
+                Sentence(
+                    text=text,
+                    index=first_index + len(out),
+                    kind=ch.kinds[block],
+                    lemmas=[
+                        t.lemma_.lower()
+                        for t in toks
+                        if t.is_alpha and not t.is_stop and t.pos_ in CONTENT_POS
+                    ],
+                    has_verb=any(t.pos_ in ("VERB", "AUX") for t in toks),
+                    has_number=any(t.like_num or t.ent_type_ in ("MONEY", "PERCENT") for t in toks),
+                    bold=any(b in text or text in b for b in bold),
+                )
+            )
     return out
 
 
@@ -151,11 +158,16 @@ def _title_lemmas(sentences: list[Sentence]) -> set[str]:
     return {lem for s in sentences if s.kind == "heading" for lem in s.lemmas}
 
 
-def analyze(notes: list[Note], nlp: Language, key_insights: int = 3, max_entities: int = 12,
-            known: dict[str, tuple[str, str]] | None = None) -> None:
+def analyze(
+    notes: list[Note],
+    nlp: Language,
+    key_insights: int = 3,
+    max_entities: int = 12,
+    known: dict[str, tuple[str, str]] | None = None,
+) -> None:
     """Fill the nlp fields of every note, running spaCy over all of them in one stream."""
     prepared = [prepare(n) for n in notes]
-    for note, parts in zip(notes, prepared):
+    for note, parts in zip(notes, prepared, strict=True):
         note.clean_text = "\n\n".join(text for _, text in parts)
         note.words = word_count(note.clean_text)
     chunks = [c for i, parts in enumerate(prepared) for c in chunk(i, parts)]
@@ -167,8 +179,9 @@ def analyze(notes: list[Note], nlp: Language, key_insights: int = 3, max_entitie
         finish(note, per_note.get(i, []), key_insights, max_entities, known or {})
 
 
-def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int,
-           known: dict[str, tuple[str, str]]) -> None:
+def finish(
+    note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int, known: dict[str, tuple[str, str]]
+) -> None:
     """Turn one note's spaCy docs into sentences, entities, insights, synopsis and lemmas."""
     bold = bold_spans(note.body)
     sentences: list[Sentence] = []
@@ -186,10 +199,16 @@ def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int
             ents += 1
             block = bisect.bisect_right(ch.starts, ent.start_char) - 1
             end = ch.starts[block + 1] if block + 1 < len(ch.starts) else len(ch.text)
-            text = ent.ent_id_ or ch.text[ent.start_char: min(ent.end_char, end)].strip()
-            mentions.append(Mention(text, type_, ch.offset + ent.start_char,
-                                    emphasis=ch.kinds[block] == "heading",
-                                    sent_start=ent.start == ent.sent.start))
+            text = ent.ent_id_ or ch.text[ent.start_char : min(ent.end_char, end)].strip()
+            mentions.append(
+                Mention(
+                    text,
+                    type_,
+                    ch.offset + ent.start_char,
+                    emphasis=ch.kinds[block] == "heading",
+                    sent_start=ent.start == ent.sent.start,
+                )
+            )
         lemmas.extend(t.lemma_.lower() for t in doc if t.is_alpha)
     note.lemmas = lemmas
     note.sentences = [s.text for s in sentences]
@@ -205,7 +224,9 @@ def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int
             known.setdefault(key(form), (name, "person"))
     extracted = rank_entities(mentions, max(len(note.clean_text), 1), handles, known, max_entities)
     given = note.given
-    note.entities = merge_given(given["entities"], extracted, max_entities) if "entities" in given else extracted
+    note.entities = (
+        merge_given(given["entities"], extracted, max_entities) if "entities" in given else extracted
+    )
 
     scores = score(sentences, _title_lemmas(sentences) | _lemmas_of(note.title, sentences))
     if "key_insights" in given:
@@ -215,8 +236,11 @@ def finish(note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int
     if given.get("synopsis"):
         note.synopsis = given["synopsis"]
     else:
-        note.synopsis = select_synopsis(sentences, scores) or first_sentences(note.clean_text, 300) \
+        note.synopsis = (
+            select_synopsis(sentences, scores)
+            or first_sentences(note.clean_text, 300)
             or shorten(note.title, 299).rstrip("…") + "."
+        )
     note.synopsis = re.sub(r"[`*]|\[\[|\]\]", "", note.synopsis)
 
 
@@ -228,11 +252,26 @@ def _lemmas_of(title: str, sentences: list[Sentence]) -> set[str]:
 
 
 def known_from_pages(pages: Iterable[tuple[str, str, list[str]]]) -> dict[str, tuple[str, str]]:
-    """Entity pages (name, type, aliases) -> merge key -> (name, type), for the canonicaliser and ruler."""
+    """Entity pages (name, type, aliases) -> merge key -> (page name, type), for the canonicaliser:
+    every name and alias the user gave a page leads to that page."""
     out: dict[str, tuple[str, str]] = {}
     for name, type_, aliases in pages:
         for form in [name, *aliases]:
-            k = key(form.lstrip("@")) if form.startswith("@") else key(form)
+            k = key(form.lstrip("@"))
             if k and k not in out:
                 out[k] = (name, type_)
+    return out
+
+
+def ruler_patterns(pages: Iterable[tuple[str, str, list[str]]]) -> list[dict[str, str]]:
+    """Entity-ruler patterns for every page name and alias (matched case-insensitively), labelled
+    with the page's type and carrying the page name as the entity id."""
+    out = []
+    for name, type_, aliases in pages:
+        label = TYPE_TO_LABEL.get(type_)
+        if not label:
+            continue
+        for form in dict.fromkeys([name, *aliases]):
+            if form and not form.startswith("@"):
+                out.append({"label": label, "pattern": form, "id": name})
     return out

@@ -38,9 +38,27 @@ SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 # Frontmatter keys in the order triage writes them (the triaged seed's order, then ours).
 PROPERTY_ORDER = (
-    "id", "url", "author", "captured_date", "original_filename", "status", "platform", "format",
-    "creator", "signal_tier", "topics", "teleology", "notebooklm_category", "aliases", "synopsis",
-    "key_insights", "entities", "tags", "sha256", "triaged_at", "triage_reasons",
+    "id",
+    "url",
+    "author",
+    "captured_date",
+    "original_filename",
+    "status",
+    "platform",
+    "format",
+    "creator",
+    "signal_tier",
+    "topics",
+    "teleology",
+    "notebooklm_category",
+    "aliases",
+    "synopsis",
+    "key_insights",
+    "entities",
+    "tags",
+    "sha256",
+    "triaged_at",
+    "triage_reasons",
 )
 
 
@@ -178,7 +196,9 @@ class NoteProperties(BaseModel):
     """triaged when triage writes it; you move it on. triage never downgrades it."""
     platform: str = Field(pattern=r"^[a-z0-9-]+$")
     """x, youtube, substack, arxiv, github, reddit, hackernews, linkedin, podcast, newsletter, web..."""
-    format: Literal["article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "note"]
+    format: Literal[
+        "article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "note"
+    ]
     signal_tier: str
     """One of the tiers in rules.yaml (default: paradigm, high, medium, low)."""
     topics: list[str] = Field(default_factory=list, max_length=5)

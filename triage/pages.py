@@ -67,8 +67,14 @@ class Item:
 
 
 def _item(r: Record) -> Item:
-    return Item(r.stem, r.title, r.date.isoformat() if r.date else "", str(r.get("status", "")),
-                str(r.get("signal_tier", "")), str(r.get("synopsis", "")))
+    return Item(
+        r.stem,
+        r.title,
+        r.date.isoformat() if r.date else "",
+        str(r.get("status", "")),
+        str(r.get("signal_tier", "")),
+        str(r.get("synopsis", "")),
+    )
 
 
 def _sorted(items: list[Item]) -> list[Item]:
@@ -76,8 +82,9 @@ def _sorted(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (i.date, i.stem), reverse=True)
 
 
-def build_pages(env: Environment, records: list[Record], taxonomy: Taxonomy, rules: Rules,
-                entity_types: dict[str, str]) -> dict[str, str]:
+def build_pages(
+    env: Environment, records: list[Record], taxonomy: Taxonomy, rules: Rules, entity_types: dict[str, str]
+) -> dict[str, str]:
     """Every fully generated page, plus the managed region of every entity page (key `entities/X.md`)."""
     notes = [r for r in records if r.problem is None]
     by_topic: dict[str, list[Item]] = defaultdict(list)
@@ -102,33 +109,61 @@ def build_pages(env: Environment, records: list[Record], taxonomy: Taxonomy, rul
 
     def listing(path: str, title: str, intro: str, entries: list[Item], dataview: str = "") -> None:
         pages[path] = env.get_template("list.md.j2").render(
-            title=title, intro=intro, items=_sorted(entries), dataview=dataview)
+            title=title, intro=intro, items=_sorted(entries), dataview=dataview
+        )
 
     topics = []
     for tid, topic in taxonomy.topics.items():
         name = topic_page(topic.label)
         topics.append((name, topic.label, tid, len(by_topic.get(tid, []))))
-        listing(f"topics/{name}.md", topic.label, f"Topic `{tid}`. Keywords: {', '.join(topic.keywords) or '(none)'}.",
-                by_topic.get(tid, []), f'WHERE contains(topics, "{tid}")')
+        listing(
+            f"topics/{name}.md",
+            topic.label,
+            f"Topic `{tid}`. Keywords: {', '.join(topic.keywords) or '(none)'}.",
+            by_topic.get(tid, []),
+            f'WHERE contains(topics, "{tid}")',
+        )
     for t in TELEOLOGIES:
-        listing(f"teleology/{teleology_page(t)}.md", f"Teleology: {t}", f"Notes whose purpose is to {t}.",
-                by_teleology.get(t, []), f'WHERE teleology = "{t}"')
+        listing(
+            f"teleology/{teleology_page(t)}.md",
+            f"Teleology: {t}",
+            f"Notes whose purpose is to {t}.",
+            by_teleology.get(t, []),
+            f'WHERE teleology = "{t}"',
+        )
     for t in rules.tiers:
-        listing(f"tiers/{tier_page(t)}.md", f"Signal tier: {t}", f"Notes in the {t} tier.",
-                by_tier.get(t, []), f'WHERE signal_tier = "{t}"')
+        listing(
+            f"tiers/{tier_page(t)}.md",
+            f"Signal tier: {t}",
+            f"Notes in the {t} tier.",
+            by_tier.get(t, []),
+            f'WHERE signal_tier = "{t}"',
+        )
     for p in sorted(by_platform):
-        listing(f"platforms/{platform_page(p)}.md", f"Platform: {p}", f"Captures from {p}.",
-                by_platform[p], f'WHERE platform = "{p}"')
-    listing(f"{REVIEW}.md", REVIEW, "Notes with `status: triaged`: read them, fix what triage got wrong, "
-            "then set `status: reviewed`.", review, 'WHERE status = "triaged"')
+        listing(
+            f"platforms/{platform_page(p)}.md",
+            f"Platform: {p}",
+            f"Captures from {p}.",
+            by_platform[p],
+            f'WHERE platform = "{p}"',
+        )
+    listing(
+        f"{REVIEW}.md",
+        REVIEW,
+        "Notes with `status: triaged`: read them, fix what triage got wrong, then set `status: reviewed`.",
+        review,
+        'WHERE status = "triaged"',
+    )
 
     entities = sorted(by_entity.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
     pages[f"{ALL_TOPICS}.md"] = env.get_template("topics.md.j2").render(topics=topics)
     pages[f"{ALL_ENTITIES}.md"] = env.get_template("entities.md.j2").render(
-        entities=[(name, entity_types.get(name, "unknown"), len(v)) for name, v in entities])
+        entities=[(name, entity_types.get(name, "unknown"), len(v)) for name, v in entities]
+    )
     for name, entries in entities:
         pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
-            name=name, type=entity_types.get(name, "unknown"), items=_sorted(entries), begin=BEGIN, end=END)
+            name=name, type=entity_types.get(name, "unknown"), items=_sorted(entries), begin=BEGIN, end=END
+        )
 
     counts = Counter(str(r.get("status", "")) for r in notes)
     topic_counts = sorted(((label, n) for _, label, _, n in topics if n), key=lambda t: (-t[1], t[0]))
@@ -138,13 +173,20 @@ def build_pages(env: Environment, records: list[Record], taxonomy: Taxonomy, rul
             year, week, _ = r.date.isocalendar()
             weeks[f"{year}-W{week:02d}"] += 1
     pages[f"{HOME}.md"] = env.get_template("home.md.j2").render(
-        total=len(notes), counts=[(s, counts[s]) for s in ("triaged", "reviewed", "archived", "inbox") if counts[s]],
-        recent=items[:RECENT], review=review[:10], review_total=len(review), untopiced=untopiced,
-        topics=topics, topic_counts=topic_counts, weeks=sorted(weeks.items())[-12:],
+        total=len(notes),
+        counts=[(s, counts[s]) for s in ("triaged", "reviewed", "archived", "inbox") if counts[s]],
+        recent=items[:RECENT],
+        review=review[:10],
+        review_total=len(review),
+        untopiced=untopiced,
+        topics=topics,
+        topic_counts=topic_counts,
+        weeks=sorted(weeks.items())[-12:],
         teleologies=[(teleology_page(t), t, len(by_teleology.get(t, []))) for t in TELEOLOGIES],
         tiers=[(tier_page(t), t, len(by_tier.get(t, []))) for t in rules.tiers],
         platforms=[(platform_page(p), p, len(by_platform[p])) for p in sorted(by_platform)],
-        entity_total=len(entities), broken=[r.path for r in records if r.problem],
+        entity_total=len(entities),
+        broken=[r.path for r in records if r.problem],
     )
     return pages
 
@@ -170,4 +212,3 @@ def merge_managed(existing: str | None, generated: str, new_frontmatter: str) ->
     if start < 0 or end < 0 or g_start < 0 or g_end < 0:
         return None
     return existing[:start] + generated[g_start:g_end] + existing[end:]
-

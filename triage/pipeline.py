@@ -72,16 +72,23 @@ def lock(ws: Workspace) -> FileLock:
     return FileLock(str(ws.state_dir / "run.lock"), timeout=0)
 
 
-def run(ws: Workspace, *, dry_run: bool = False, now: dt.datetime | None = None,
-        nlp: Language | None = None, env: Environment | None = None,
-        progress: Callable[[str], None] | None = None) -> Report:
+def run(
+    ws: Workspace,
+    *,
+    dry_run: bool = False,
+    now: dt.datetime | None = None,
+    nlp: Language | None = None,
+    env: Environment | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """Triage every ready capture in the inbox into the vault."""
     try:
         with lock(ws):
             return _run(ws, dry_run, now or dt.datetime.now().replace(microsecond=0), nlp, env, progress)
     except Timeout:
-        raise LockedError(f"another triage run is using {ws.root}",
-                          "wait for it to finish; this run changed nothing") from None
+        raise LockedError(
+            f"another triage run is using {ws.root}", "wait for it to finish; this run changed nothing"
+        ) from None
 
 
 def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: bool) -> None:
@@ -92,18 +99,30 @@ def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: 
     if not dry_run and path.exists():
         try:
             dest = move_original(path, ws.failed_dir)
-            write_error_file(ws.failed_dir, dest.name, (
-                f"triage could not process this capture.\n\nFile:       {path}\nProblem:    {message}\n"
-                f"What to do: {exc.hint or 'fix the file'}\n\nWhen it is fixed, move {dest.name} back into "
-                "the inbox; the next run picks it up. Files in _failed/ are never read again on their own.\n"))
+            write_error_file(
+                ws.failed_dir,
+                dest.name,
+                (
+                    "triage could not process this capture.\n\n"
+                    f"File:       {path}\nProblem:    {message}\nWhat to do: {exc.hint or 'fix the file'}\n\n"
+                    f"When it is fixed, move {dest.name} back into the inbox; the next run picks it up.\n"
+                    "Files in _failed/ are never read again on their own.\n"
+                ),
+            )
             entry["moved_to"] = str(dest)
         except (OSError, TriageError) as err:
             entry["error"] += f" (and it could not be moved to {ws.failed_dir}: {err}; it stays in the inbox)"
     report.failed.append(entry)
 
 
-def _run(ws: Workspace, dry_run: bool, now: dt.datetime, nlp: Language | None,
-         env: Environment | None, progress: Callable[[str], None] | None) -> Report:
+def _run(
+    ws: Workspace,
+    dry_run: bool,
+    now: dt.datetime,
+    nlp: Language | None,
+    env: Environment | None,
+    progress: Callable[[str], None] | None,
+) -> Report:
     report = Report()
     writer = VaultWriter(ws.vault, dry_run)
     writer.clean_temp()
@@ -143,14 +162,17 @@ def _run(ws: Workspace, dry_run: bool, now: dt.datetime, nlp: Language | None,
         notes.append(note)
 
     if notes:
-        if nlp is None:
-            from .nlp import known_from_pages, load_nlp
+        from .nlp import known_from_pages
 
-            known = known_from_pages((p.name, p.type, p.aliases) for p in load_entity_pages(ws.vault))
-            nlp = load_nlp(ws.settings.models, known)
+        pages = [(p.name, p.type, p.aliases) for p in load_entity_pages(ws.vault)]
+        known = known_from_pages(pages)
+        if nlp is None:
+            from .nlp import load_nlp, ruler_patterns
+
+            nlp = load_nlp(ws.settings.models, ruler_patterns(pages))
         from .nlp import analyze
 
-        analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities)
+        analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities, known)
     kept: list[Note] = []
     for note in notes:
         try:
@@ -228,12 +250,15 @@ class Planner:
     def plan(self, note: Note, now: dt.datetime) -> None:
         assert note.captured_date is not None
         if note.id and note.id in self.ids:
-            raise CaptureError(f"id {note.id} is already used by {self.ids[note.id]}",
-                               "remove the `id` line to get a new id (or delete the other note first)")
+            raise CaptureError(
+                f"id {note.id} is already used by {self.ids[note.id]}",
+                "remove the `id` line to get a new id (or delete the other note first)",
+            )
         note.id = note.id or self.next_id(note.captured_date)
         self.ids[note.id] = "(this run)"
-        name = note_filename(note.captured_date.strftime("%Y%m%d"), note.platform, note.format, note.title,
-                             note.creator)
+        name = note_filename(
+            note.captured_date.strftime("%Y%m%d"), note.platform, note.format, note.title, note.creator
+        )
         name = unique(name, self.names)
         note.note_path = Path(NOTES_DIR) / f"{note.captured_date:%Y}" / name
         merged: dict[str, Any] = {}
@@ -242,23 +267,36 @@ class Planner:
             merged.setdefault(e.name, e)
         note.entities = list(merged.values())
         note.aliases = list(note.given.get("aliases") or [re.sub(r"\s+", " ", note.title).strip()])
-        tags = [*note.given.get("tags", []), *note.topics, f"teleology/{note.teleology}",
-                f"tier/{note.signal_tier}", f"platform/{note.platform}"]
+        tags = [
+            *note.given.get("tags", []),
+            *note.topics,
+            f"teleology/{note.teleology}",
+            f"tier/{note.signal_tier}",
+            f"platform/{note.platform}",
+        ]
         note.tags = list(dict.fromkeys(t for t in (normalize_tag(x) for x in tags) if t))
         note.triaged_at = note.given.get("triaged_at") or now
         try:
             props = NoteProperties.model_validate(note.properties())
         except ValidationError as exc:
             first = exc.errors()[0]
-            raise CaptureError(f"the note would not be valid: {'.'.join(map(str, first['loc']))}: {first['msg']}",
-                               "fix that property in the capture's frontmatter") from None
+            raise CaptureError(
+                f"the note would not be valid: {'.'.join(map(str, first['loc']))}: {first['msg']}",
+                "fix that property in the capture's frontmatter",
+            ) from None
         problems = check_vocabulary(props, self.taxonomy.ids(), self.rules.tiers)
         if problems:
             raise CaptureError(problems[0], "fix the capture's frontmatter or the vocabulary files")
 
 
-def refresh_pages(writer: VaultWriter, env: Environment, records: list[Record], taxonomy: Taxonomy,
-                  rules: Rules, entity_info: dict[str, tuple[str, list[str]]] | None = None) -> int:
+def refresh_pages(
+    writer: VaultWriter,
+    env: Environment,
+    records: list[Record],
+    taxonomy: Taxonomy,
+    rules: Rules,
+    entity_info: dict[str, tuple[str, list[str]]] | None = None,
+) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
     entity_info = entity_info or {}
@@ -270,7 +308,7 @@ def refresh_pages(writer: VaultWriter, env: Environment, records: list[Record], 
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
             existing = path.read_text(encoding="utf-8") if path.exists() else None
-            name = rel[len(ENTITIES_DIR) + 1: -3]
+            name = rel[len(ENTITIES_DIR) + 1 : -3]
             type_, aliases = entity_info.get(name, (types.get(name, "unknown"), []))
             merged = merge_managed(existing, text, entity_frontmatter(type_, aliases))
             if merged is None:

@@ -105,15 +105,19 @@ def decode(data: bytes) -> str:
     """Bytes to text: BOMs first, then strict UTF-8, then charset detection. Binary is refused."""
     for magic, what in BINARY_MAGIC.items():
         if data.startswith(magic):
-            raise CaptureError(f"this file is {what}, not text",
-                               "convert it to markdown or plain text (for a PDF: copy its text) and drop that in")
+            raise CaptureError(
+                f"this file is {what}, not text",
+                "convert it to markdown or plain text (for a PDF: copy its text) and drop that in",
+            )
     for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise CaptureError(f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc}",
-                                   "re-save it as UTF-8") from None
+                raise CaptureError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc}",
+                    "re-save it as UTF-8",
+                ) from None
     if b"\x00" not in data:
         try:
             return data.decode("utf-8")
@@ -121,8 +125,10 @@ def decode(data: bytes) -> str:
             pass
     text = _western(data) or _detect(data)
     if text is None:
-        raise CaptureError("this file looks binary, not text (no text encoding fits it)",
-                           "drop markdown or plain text only; re-save it as UTF-8 text")
+        raise CaptureError(
+            "this file looks binary, not text (no text encoding fits it)",
+            "drop markdown or plain text only; re-save it as UTF-8 text",
+        )
     return text
 
 
@@ -183,7 +189,9 @@ def split_frontmatter(text: str) -> tuple[dict[str, object], str]:
     return data, body.lstrip("\n")
 
 
-def read_capture(data: bytes, path: Path, max_bytes: int, mtime: float = 0.0, inbox: Path | None = None) -> Note:
+def read_capture(
+    data: bytes, path: Path, max_bytes: int, mtime: float = 0.0, inbox: Path | None = None
+) -> Note:
     """Read one capture from its bytes. Raises only `CaptureError`."""
     try:
         if len(data) > max_bytes:
@@ -217,8 +225,11 @@ def read_capture(data: bytes, path: Path, max_bytes: int, mtime: float = 0.0, in
     except CaptureError:
         raise
     except (RecursionError, MemoryError) as exc:
-        raise CaptureError(f"file is too complex to read ({type(exc).__name__})",
-                           "simplify its frontmatter") from None
+        raise CaptureError(
+            f"file is too complex to read ({type(exc).__name__})", "simplify its frontmatter"
+        ) from None
     except Exception as exc:  # the reader's promise: nothing but CaptureError escapes
-        raise CaptureError(f"unexpected problem reading the file: {type(exc).__name__}: {exc}",
-                           "please report this with the file attached") from None
+        raise CaptureError(
+            f"unexpected problem reading the file: {type(exc).__name__}: {exc}",
+            "please report this with the file attached",
+        ) from None

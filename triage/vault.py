@@ -92,8 +92,9 @@ class VaultWriter:
         try:
             os.link(tmp, dest)
         except FileExistsError:
-            raise TriageError(f"{dest} already exists; triage never overwrites a note",
-                              "run again: the name is chosen anew") from None
+            raise TriageError(
+                f"{dest} already exists; triage never overwrites a note", "run again: the name is chosen anew"
+            ) from None
         finally:
             tmp.unlink()
         _fsync_dir(dest.parent)
@@ -128,7 +129,9 @@ def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -
         with tmp.open("rb") as fh:
             os.fsync(fh.fileno())
         if _sha256(tmp) != sha:
-            raise TriageError(f"{src} changed while it was being archived", "it stays in the inbox for the next run")
+            raise TriageError(
+                f"{src} changed while it was being archived", "it stays in the inbox for the next run"
+            )
         while True:
             dest = _free_name(folder, src.name)
             try:

@@ -39,7 +39,7 @@ class _GuardedLoader(yaml.SafeLoader):
         self._depth = 0
         self._nodes = 0
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+    def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
             self._aliases += 1
             if self._aliases > MAX_ALIASES:
@@ -66,7 +66,7 @@ class _GuardedLoader(yaml.SafeLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
         for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            key = self.construct_object(key_node, deep=True)
             try:
                 duplicate = key in seen
             except TypeError:
@@ -98,7 +98,7 @@ def safe_load_mapping(text: str) -> dict[str, Any]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         what = " ".join(s for s in (exc.context, exc.problem) if s) or "invalid YAML"
-        if "\t" in text and "tab" in str(exc).lower() or "found character '\\t'" in str(exc):
+        if ("\t" in text and "tab" in str(exc).lower()) or "found character '\\t'" in str(exc):
             what += " (tabs are not allowed for indentation in YAML; use spaces)"
         if "could not determine a constructor" in str(exc):
             what = f"unsafe or unknown YAML tag refused ({exc.problem})"
