@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from triage.errors import CaptureError
-from triage.infer import infer_metadata, normalize_given, platform_for
+from triage.infer import infer_metadata, platform_for
+from triage.normalize import normalize_given
 from triage.note import Note
 
 

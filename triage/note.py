@@ -2,8 +2,8 @@
 
 Stages, in order, and what each fills (see `pipeline.py`):
 
-1. reader    `source`, `raw_sha256`, `text`, `given`, `body`, `mtime`
-2. infer     `title`, `url`, `author`, `creator`, `captured_date`, `platform`, `format`,
+1. reader    `source`, `raw_sha256`, `text`, `given`, `body`, `mtime`, `inbox_folder`
+2. normalize + infer `title`, `url`, `author`, `creator`, `captured_date`, `platform`, `format`,
              `original_filename`, `status`, `id` (when given), `extra`
 3. nlp       `clean_text`, `words`, `sentences`, `entities`, `key_insights`, `synopsis`
 4. classify  `topics`, `teleology`, `signal_tier`, `notebooklm_category`, `reasons`
