@@ -223,3 +223,71 @@ def test_entity_pages_teach_the_extractor(ws, nlp):
     note = load_notes(ws.vault)[0]
     assert note.entities[0] == "Kestrel AI"
     assert "Kestrel" not in note.entities[1:]
+
+
+BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(9)
+)
+TEXT = "The grid limits where data centers get built, and utilities plan in decades."
+
+
+@pytest.mark.parametrize(
+    "name, data, outcome",
+    [
+        ("tabs.md", "---\ntitle: x\n\tauthor: y\n---\n" + TEXT, "tabs are not allowed"),
+        ("unclosed.md", "---\ntopics: [a, b\n---\n" + TEXT, "line 3"),
+        (
+            "dupkey.md",
+            "---\nurl: https://a.example\nurl: https://b.example\n---\n" + TEXT,
+            "duplicate key 'url'",
+        ),
+        ("indent.md", "---\ntitle: x\n  author: y\n---\n" + TEXT, "line 3"),
+        ("list.md", "---\n- just\n- a list\n---\n" + TEXT, "must be a mapping"),
+        ("topics5.md", "---\ntopics: 5\n---\n" + TEXT, "frontmatter `topics`"),
+        ("someday.md", "---\ncaptured_date: someday\n---\n" + TEXT, "'someday' is not a date"),
+        ("badid.md", "---\nid: SOURCE-2026-1\n---\n" + TEXT, "is not an id like"),
+        ("unsafe.md", "---\nx: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\n" + TEXT, "unsafe"),
+        ("bomb.md", "---\n" + BOMB + "---\n" + TEXT, "alias bomb"),
+        ("deep.md", "---\na: " + "[" * 500 + "]" * 500 + "\n---\n" + TEXT, "nested deeper"),
+        ("empty.md", "", "empty"),
+        ("blank.md", " \n\t\n", "empty"),
+        ("binary.md", bytes(range(256)) * 8, "looks binary"),
+        ("paper.md", b"%PDF-1.7\n1 0 obj", "a PDF"),
+        ("cp1252.txt", ("Caf\u00e9 d\u00e9j\u00e0 vu. " + TEXT).encode("cp1252"), "processed"),
+        ("utf16.md", ("\ufeff# Heading\n\n" + TEXT).encode("utf-16"), "processed"),
+        ("crlf-bom.md", ("\ufeff---\r\ntitle: Windows\r\n---\r\n" + TEXT).encode("utf-8"), "processed"),
+        ("oneline.md", ("word " * 200_000 + "end.").encode(), "processed"),
+        ("CON.md", "# CON\n\n" + TEXT, "processed"),
+        ("traversal.md", '---\ntitle: "../../../etc/x"\n---\n' + TEXT, "processed"),
+        (
+            "inject.md",
+            '---\ntitle: "A | B ]] [[C"\nauthor: "x]] | [[y"\n---\n' + TEXT + " ]] | [[",
+            "processed",
+        ),
+    ],
+)
+def test_hostile_inputs_end_to_end(ws, nlp, name, data, outcome):
+    drop(ws, name, data)
+    report = run(ws, now=NOW, nlp=nlp)
+    if outcome == "processed":
+        assert report.failed == [] and len(report.processed) == 1
+        assert validate(ws) == [] and broken_links(ws.vault) == []
+        note = ws.vault / load_notes(ws.vault)[0].path
+        assert note.resolve().is_relative_to((ws.vault / "notes").resolve())
+        archived = next(ws.archive.rglob(name))
+        assert archived.read_bytes() == (data.encode() if isinstance(data, str) else data)
+    else:
+        assert report.processed == [] and len(report.failed) == 1
+        assert outcome in report.failed[0]["error"]
+        kept = ws.inbox / "_failed" / name
+        assert kept.read_bytes() == (data.encode() if isinstance(data, str) else data)
+        assert (ws.inbox / "_failed" / f"{name}.error.txt").is_file()
+    assert not (ws.vault / ".triage" / "tmp").exists() or not any((ws.vault / ".triage" / "tmp").iterdir())
+
+
+def test_oversized_capture_is_quarantined(tmp_path, nlp):
+    ws = make_workspace(tmp_path / "ws", max_file_mb=0.001)
+    drop(ws, "big.md", "x " * 1000)
+    report = run(ws, now=NOW, nlp=nlp)
+    assert "over the 0.0 MB limit" in report.failed[0]["error"]
+    assert "max_file_mb" in (ws.inbox / "_failed" / "big.md.error.txt").read_text()

@@ -103,7 +103,7 @@ def build_pages(
         by_platform[str(r.get("platform", "unknown"))].append(item)
     items = _sorted([_item(r) for r in notes])
     review = [i for i in items if i.status == "triaged"]
-    untopiced = [_item(r) for r in notes if not r.strings("topics")]
+    untopiced = _sorted([_item(r) for r in notes if not r.strings("topics")])
 
     pages: dict[str, str] = {}
 

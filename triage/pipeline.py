@@ -47,7 +47,7 @@ from .note import ID_RE, Note, NoteProperties, check_vocabulary
 from .pages import build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
 from .reader import read_capture, scan_inbox
 from .render import make_env, render_note
-from .vault import VaultWriter, move_original, write_error_file
+from .vault import VaultWriter, clean_temp, move_original, write_error_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -125,10 +125,15 @@ def _run(
 ) -> Report:
     report = Report()
     writer = VaultWriter(ws.vault, dry_run)
-    writer.clean_temp()
+    stale = ws.state_dir / "pages-stale"  # exists from the first note written until the pages are rebuilt
+    if not dry_run:
+        writer.clean_temp()
+        for folder in (ws.archive / f"{now:%Y}", ws.inbox):
+            clean_temp(folder)
+        clean_temp(ws.failed_dir)
     ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time())
     report.skipped += [{"source": str(s.path), "reason": s.reason} for s in waiting]
-    if not ready:
+    if not ready and not (stale.exists() and not dry_run):
         return report
     taxonomy, rules = load_vocabulary(ws)
     records = load_notes(ws.vault)
@@ -186,6 +191,8 @@ def _run(
     topic_pages = {tid: topic_page(t.label) for tid, t in taxonomy.topics.items()}
     planner = Planner(records, taxonomy, rules, ws.vault)
     entity_info: dict[str, tuple[str, list[str]]] = {}
+    if (kept or duplicates) and not dry_run:
+        stale.touch()
     for note in kept:
         try:
             planner.plan(note, now)
@@ -207,8 +214,9 @@ def _run(
             move_original(path, ws.archive / f"{now:%Y}" / f"{now:%m}")
         report.skipped.append({"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"})
 
-    if report.processed:
+    if stale.exists() and not dry_run:
         report.pages_written = refresh_pages(writer, env, records, taxonomy, rules, entity_info)
+        stale.unlink()
     return report
 
 
@@ -325,7 +333,9 @@ def reindex(ws: Workspace, env: Environment | None = None) -> int:
             taxonomy, rules = load_vocabulary(ws)
             writer = VaultWriter(ws.vault)
             writer.clean_temp()
-            return refresh_pages(writer, env or make_env(ws.vault), load_notes(ws.vault), taxonomy, rules)
+            written = refresh_pages(writer, env or make_env(ws.vault), load_notes(ws.vault), taxonomy, rules)
+            (ws.state_dir / "pages-stale").unlink(missing_ok=True)
+            return written
     except Timeout:
         raise LockedError(f"another triage run is using {ws.root}", "wait for it to finish") from None
 

@@ -113,16 +113,33 @@ def _free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
+TMP_DIR = ".triage-tmp"
+
+
+def clean_temp(folder: Path) -> None:
+    """Remove what a killed run left in `folder/.triage-tmp/`."""
+    tmp = folder / TMP_DIR
+    if tmp.is_dir():
+        for leftover in tmp.iterdir():
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
 def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -> Path:
     """Move a capture into `folder` byte for byte, never overwriting. If a file with the same name
-    and the same bytes is already there, the inbox copy is simply removed. Returns where it is."""
+    and the same bytes is already there, the inbox copy is simply removed. Returns where it is.
+
+    The copy is made in `<folder's parent>/.triage-tmp/` (same file system, out of sight), checked
+    against the sha256, then linked into place; only then is the source removed."""
     folder.mkdir(parents=True, exist_ok=True)
     sha = expected_sha256 or _sha256(src)
     same = folder / src.name
     if same.exists() and _sha256(same) == sha:
         src.unlink()
         return same
-    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)[1])
+    tmp_dir = folder.parent / TMP_DIR
+    tmp_dir.mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=tmp_dir)[1])
     try:
         shutil.copyfile(src, tmp)
         shutil.copystat(src, tmp)
@@ -150,7 +167,8 @@ def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -
 def write_error_file(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{name}.error.txt"
-    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)[1])
+    (folder / TMP_DIR).mkdir(exist_ok=True)
+    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder / TMP_DIR)[1])
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, dest)
     return dest

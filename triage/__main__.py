@@ -1,0 +1,5 @@
+"""`python -m triage` is the `triage` command."""
+
+from .cli import main
+
+main()
