@@ -38,7 +38,13 @@ lint: $(STAMP)
 golden: $(STAMP)
 	$(BIN)/python -m tests.golden.regenerate
 
-bench-quality: $(STAMP)
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $(BENCH_STAMP)
+
+# Extraction quality against ../shared/dev-eval, with the baselines computed in the same run.
+bench-quality: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/quality.py
 
 bench: $(STAMP)

@@ -291,3 +291,34 @@ def test_oversized_capture_is_quarantined(tmp_path, nlp):
     report = run(ws, now=NOW, nlp=nlp)
     assert "over the 0.0 MB limit" in report.failed[0]["error"]
     assert "max_file_mb" in (ws.inbox / "_failed" / "big.md.error.txt").read_text()
+
+
+def test_reviewed_notes_teach_topics(tmp_path, nlp):
+    """A topic with no keyword match is learned from the user's reviewed notes."""
+    ws = make_workspace(tmp_path / "ws")
+    (ws.vault / "_triage").mkdir(parents=True)
+    (ws.vault / "_triage" / "taxonomy.yaml").write_text("topics:\n  sailing: Boats\n  cooking: Kitchen\n")
+    for i, text in enumerate(
+        [
+            "Reef the mainsail early when the wind rises; the jib stays trimmed.",
+            "Tack upwind against the tide; the mainsail and jib need trimming.",
+            "Watch the tide and wind before leaving the harbour with the jib up.",
+        ]
+    ):
+        drop(ws, f"2026-01-0{i + 1}-s{i}.md", f"# Note {i}\n\n{text}")
+    run(ws, now=NOW, nlp=nlp)
+    for r in load_notes(ws.vault):  # the user reviews them and tags them
+        path = ws.vault / r.path
+        text = path.read_text().replace("status: triaged", "status: reviewed")
+        path.write_text(text.replace("topics: []", "topics:\n  - sailing"))
+    drop(ws, "2026-01-09-new.md", "# New\n\nThe wind backed, so we reefed the mainsail and eased the jib.")
+    report = run(ws, now=NOW, nlp=nlp)
+    new = next(r for r in load_notes(ws.vault) if r.path.endswith("new.md") or "new" in r.path)
+    assert report.failed == [] and new.get("topics") == ["sailing"]
+    assert any("model p=" in reason for reason in new.strings("triage_reasons"))
+    cache = ws.vault / ".triage" / "topic-model.json"
+    assert cache.is_file()
+    mtime = cache.stat().st_mtime_ns
+    drop(ws, "2026-01-10-more.md", "# More\n\nAnother windy day; the jib and mainsail were reefed again.")
+    run(ws, now=NOW, nlp=nlp)
+    assert cache.stat().st_mtime_ns == mtime  # no reviewed note changed: the cached model was reused

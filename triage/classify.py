@@ -9,6 +9,13 @@ Topics (from the vault's `taxonomy.yaml`):
     `topic_threshold` and at least 35% of the best topic's score are kept, strongest first, at
     most `max_topics`; a note that fits nothing gets none (and the review queue shows it).
 
+    With a model learned from reviewed notes (`learn.TopicModel`), each topic's score becomes
+    keyword score x 2 / (2 + n) + 2 x threshold x the model's probability, where n is how many
+    reviewed notes taught the topic: the model alone can carry a topic it is at least 50% sure of,
+    keywords carry topics nobody has reviewed yet, and as examples accumulate the user's own notes
+    outweigh the fixed keywords. `topic_scores` keeps the full ranking; `triage_reasons` says where
+    each came from.
+
 Teleology and tier: see `rules.yaml`, whose comments state the rules; `reasons` records which fired.
 """
 
@@ -21,10 +28,12 @@ from collections.abc import Iterable
 
 from .config import Rules, Taxonomy
 from .errors import CaptureError
+from .learn import TopicModel
 from .note import Note
 from .text import slugify
 
 MAX_NGRAM = 4
+KEYWORD_DAMPING = 2  # a topic's keyword score is scaled by 2 / (2 + its reviewed examples)
 
 
 def words_of(text: str) -> list[str]:
@@ -79,7 +88,14 @@ def topic_scores(matcher: Matcher, words: int, taxonomy: Taxonomy) -> dict[str, 
     return out
 
 
-def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: float, limit: int) -> None:
+def assign_topics(
+    note: Note,
+    matcher: Matcher,
+    taxonomy: Taxonomy,
+    threshold: float,
+    limit: int,
+    model: TopicModel | None = None,
+) -> None:
     if "topics" in note.given:
         unknown = [t for t in note.given["topics"] if t not in taxonomy.topics]
         if unknown:
@@ -91,6 +107,13 @@ def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: f
         note.reasons.append("topics: given in the capture")
         return
     scores = topic_scores(matcher, note.words, taxonomy)
+    if model is not None and model.trained:
+        for tid, (s, hits) in scores.items():  # the more examples, the less the fixed keywords count
+            scores[tid] = (s * KEYWORD_DAMPING / (KEYWORD_DAMPING + model.examples.get(tid, 0)), hits)
+        for tid, p in model.predict(note.clean_text or note.body).items():
+            if p >= 0.01:
+                old, hits = scores.get(tid, (0.0, []))
+                scores[tid] = (old + 2 * threshold * p, [*hits, f"model p={p:.2f}"])
     if note.inbox_folder:
         hint = slugify(note.inbox_folder, "-")
         for tid, topic in taxonomy.topics.items():
@@ -103,14 +126,20 @@ def assign_topics(note: Note, matcher: Matcher, taxonomy: Taxonomy, threshold: f
         return
     best = max(s for s, _ in scores.values())
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    note.topic_scores = [(tid, round(s, 3)) for tid, (s, _) in ranked]
     kept = [(tid, s, hits) for tid, (s, hits) in ranked if s >= threshold and s >= 0.35 * best][:limit]
     note.topics = [tid for tid, _, _ in kept]
     if kept:
         note.reasons.append(
-            "topics: " + "; ".join(f"{tid} {s:.1f} ({', '.join(h[:4])})" for tid, s, h in kept)
+            "topics: " + "; ".join(f"{tid} {s:.1f} ({hits_summary(h)})" for tid, s, h in kept)
         )
     else:
         note.reasons.append(f"topics: none (best {ranked[0][0]} scored {best:.1f} < threshold {threshold})")
+
+
+def hits_summary(hits: list[str]) -> str:
+    model = [h for h in hits if h.startswith("model")]
+    return ", ".join([*[h for h in hits if not h.startswith("model")][:4], *model])
 
 
 def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
@@ -159,11 +188,14 @@ def assign_tier(note: Note, matcher: Matcher, rules: Rules) -> None:
     note.reasons.append(f"signal_tier: {rules.tier_default} (no rule matched: {facts})")
 
 
-def classify(note: Note, taxonomy: Taxonomy, rules: Rules, max_topics: int = 5) -> Note:
+def classify(
+    note: Note, taxonomy: Taxonomy, rules: Rules, max_topics: int = 5, model: TopicModel | None = None
+) -> Note:
     """Fill topics, teleology, signal_tier, notebooklm_category and reasons."""
     note.reasons = []
+    note.topic_scores = []
     matcher = Matcher(words_of(note.clean_text or note.body), note.lemmas)
-    assign_topics(note, matcher, taxonomy, rules.topic_threshold, max_topics)
+    assign_topics(note, matcher, taxonomy, rules.topic_threshold, max_topics, model)
     assign_teleology(note, matcher, rules)
     assign_tier(note, matcher, rules)
     given = note.given.get("notebooklm_category")

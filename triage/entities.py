@@ -133,6 +133,8 @@ class Mention:
     """In the title or a heading (counts double, but a name seen only in headings is dropped)."""
     sent_start: bool = False
     """Opens its sentence (where capitalised common words get mistaken for names)."""
+    proper: bool = False
+    """The tagger calls one of its words a proper noun (lets a lowercase name through: "emma")."""
 
 
 def canonical(text: str) -> str:
@@ -173,7 +175,7 @@ def key(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-def is_junk(name: str, type_: str) -> bool:
+def is_junk(name: str, type_: str, proper: bool = False) -> bool:
     if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
         return True
     if name.casefold() in GENERIC:
@@ -185,8 +187,8 @@ def is_junk(name: str, type_: str) -> bool:
     words = name.split()
     if len(words) > 6:
         return True
-    if not name.startswith("@") and all(w[:1].islower() for w in words):
-        return True  # lone common words: a proper name has a capital somewhere
+    if not name.startswith("@") and all(w[:1].islower() for w in words) and not proper:
+        return True  # lone common words: a proper name has a capital somewhere, or is tagged as one
     return bool(re.search(r"https?:|www\.|\.com\b|\n|→|←|->|=>|\s[&+/]\s", name))
 
 
@@ -256,7 +258,7 @@ def rank_entities(
         if not name or name.startswith("@"):
             continue
         k = key(name)
-        if k not in known and is_junk(name, m.type) and not (k in proper and name.islower()):
+        if k not in known and is_junk(name, m.type, m.proper) and not (k in proper and name.islower()):
             continue
         add(name, m.type, m.start, m.emphasis, m.sent_start)
 
@@ -266,7 +268,8 @@ def rank_entities(
         g = groups[k]
         if k in known:
             continue
-        if g.body == 0 or (len(g.display.split()) == 1 and sum(g.forms.values()) == 1 and g.lone_starts):
+        lone_word = len(g.display.split()) == 1 and sum(g.forms.values()) == 1 and g.lone_starts
+        if g.body == 0 or (lone_word and g.type != "person"):
             del groups[k]
 
     # Short person names ("Dario", "Amodei") join the one full name they abbreviate.

