@@ -111,3 +111,7 @@ def test_unique_is_case_insensitive():
     taken = {"a.md"}
     assert unique("A.md", taken) == "A-2.md"
     assert unique("a.md", taken) == "a-3.md"
+
+
+def test_footnote_markers_are_removed():
+    assert strip_inline("time.[1] The graphs[12] show it.[^3]") == "time. The graphs show it."

@@ -3,16 +3,18 @@
 Pure functions over `Sentence` records (built from spaCy in `nlp.py`), so every rule is testable.
 
 1. Filter (`reject_reason`): never headings, questions, image descriptions, source/link lines, URLs,
-   fragments under 6 words or without a verb, run-ons over 60 words.
-2. Score (`score`), a weighted sum, each part in [0, 1]:
-     0.40 centrality   how much of the text's recurring vocabulary the sentence carries
-     0.20 title        share of the title's and headings' words it contains
+   fragments under 6 words, run-ons over 60 words. Sentences without a verb or closing punctuation
+   are soft rejects: used only when clean candidates run out.
+2. Score (`score`), a weighted sum (`WEIGHTS`), each part in [0, 1]:
+     0.60 centrality   how much of the text's recurring vocabulary the sentence carries
+     0.30 title        share of the title's and headings' words it contains
      0.15 emphasis     the author put (part of) it in bold
      0.10 evidence     it has a number, amount or percentage
      0.10 claim        it has a claim cue ("because", "means", "will", "must", "the key"...)
-     0.10 position     earlier is slightly better
+     0.20 position     earlier is better
    minus 0.25 for self-talk filler ("This has been my top question...") and 0.10 for opening with a
-   pronoun that leans on the previous sentence ("This", "It", "They").
+   pronoun that leans on the previous sentence ("This", "It", "They"). The weights were set on the
+   dev sets of `benchmarks/quality.py` (SciTLDR-A, kpcrowd-500n).
 3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x the highest word
    overlap (Jaccard) with a sentence already chosen; near-duplicates (overlap > 0.5) never both.
    Insights are listed most important first.
@@ -27,6 +29,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+WEIGHTS = {
+    "centrality": 0.60,
+    "title": 0.30,
+    "emphasis": 0.15,
+    "evidence": 0.10,
+    "claim": 0.10,
+    "position": 0.20,
+    "filler": -0.25,
+    "deictic": -0.10,
+}
+"""The scoring table (see the module docstring)."""
+LENGTH_NORM = 0.25
+"""Centrality is divided by (distinct words + 4) ** LENGTH_NORM: long sentences carry more of the
+text's vocabulary, and this keeps them from winning on length alone."""
 MIN_WORDS = 6
 MAX_WORDS = 60
 SYNOPSIS_CHARS = 300
@@ -109,33 +125,52 @@ def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
             raw_central.append(0.0)
             continue
         weights = sum(math.log(tf[lem]) for lem in distinct if tf[lem] > 1)
-        raw_central.append(weights / math.sqrt(len(distinct) + 4))
+        raw_central.append(weights / (len(distinct) + 4) ** LENGTH_NORM)
     top = max(raw_central, default=0.0) or 1.0
     scores = []
     for s, central in zip(sentences, raw_central, strict=True):
         distinct = set(s.lemmas)
         title = len(distinct & title_lemmas) / min(len(title_lemmas), 6) if title_lemmas else 0.0
+        w = WEIGHTS
         value = (
-            0.40 * (central / top)
-            + 0.20 * min(title, 1.0)
-            + 0.15 * s.bold
-            + 0.10 * s.has_number
-            + 0.10 * bool(_CLAIM.search(s.text))
-            + 0.10 * (1 - s.index / n)
+            w["centrality"] * (central / top)
+            + w["title"] * min(title, 1.0)
+            + w["emphasis"] * s.bold
+            + w["evidence"] * s.has_number
+            + w["claim"] * bool(_CLAIM.search(s.text))
+            + w["position"] * (1 - s.index / n)
+            + w["filler"] * bool(_FILLER.search(s.text))
+            + w["deictic"] * bool(_DEICTIC.match(s.text))
         )
-        if _FILLER.search(s.text):
-            value -= 0.25
-        if _DEICTIC.match(s.text):
-            value -= 0.10
         scores.append(value)
     return scores
 
 
+SOFT = {"no verb", "unfinished"}
+"""Reasons that only demote: such a sentence fills a slot no clean candidate can."""
+
+
 def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam: float = 0.7) -> list[str]:
-    """Up to k diverse, high-scoring candidate sentences, most important first (MMR)."""
-    pool = [(i, s) for i, s in enumerate(sentences) if reject_reason(s) is None]
+    """Up to k diverse, high-scoring candidate sentences, most important first (MMR). Sentences
+    with a soft reason (no verb, no closing punctuation) are considered only after the others."""
+    reasons = [reject_reason(s) for s in sentences]
+    strict = [(i, s) for i, s in enumerate(sentences) if reasons[i] is None]
+    soft = [(i, s) for i, s in enumerate(sentences) if reasons[i] in SOFT]
     chosen: list[tuple[int, Sentence]] = []
-    seen_text: set[str] = set()
+    _mmr(strict, chosen, scores, k, lam)
+    _mmr(soft, chosen, scores, k, lam)
+    return [s.text for _, s in chosen]
+
+
+def _mmr(
+    pool: list[tuple[int, Sentence]],
+    chosen: list[tuple[int, Sentence]],
+    scores: list[float],
+    k: int,
+    lam: float,
+) -> None:
+    pool = list(pool)
+    seen_text = {c.text.casefold() for _, c in chosen}
     while pool and len(chosen) < k:
 
         def mmr(item: tuple[int, Sentence]) -> float:
@@ -151,7 +186,6 @@ def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam:
             continue
         chosen.append(best)
         seen_text.add(s.text.casefold())
-    return [s.text for _, s in chosen]
 
 
 def select_synopsis(sentences: list[Sentence], scores: list[float], limit: int = SYNOPSIS_CHARS) -> str:
