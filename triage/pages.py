@@ -10,11 +10,12 @@ what is between the markers.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jinja2 import Environment
 
-from .catalog import ENTITIES_DIR, Record
+from .catalog import ENTITIES_DIR, Record, link_target
 from .config import Rules, Taxonomy
 from .names import safe_page_name
 from .note import TELEOLOGIES
@@ -82,10 +83,34 @@ def _sorted(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (i.date, i.stem), reverse=True)
 
 
+def affected_pages(props: dict[str, object], taxonomy: Taxonomy) -> set[str]:
+    """The index pages (relative paths) whose text can depend on a note with these properties."""
+
+    def strings(key: str) -> list[str]:
+        value = props.get(key)
+        return [str(v) for v in value] if isinstance(value, list) else ([str(value)] if value else [])
+
+    out = {f"{HOME}.md", f"{REVIEW}.md", f"{ALL_TOPICS}.md", f"{ALL_ENTITIES}.md"}
+    out |= {
+        f"topics/{topic_page(taxonomy.topics[t].label)}.md" for t in strings("topics") if t in taxonomy.topics
+    }
+    out |= {f"teleology/{teleology_page(t)}.md" for t in strings("teleology")}
+    out |= {f"tiers/{tier_page(t)}.md" for t in strings("signal_tier")}
+    out |= {f"platforms/{platform_page(p)}.md" for p in strings("platform")}
+    out |= {f"{ENTITIES_DIR}/{link_target(e)}.md" for e in strings("entities")}
+    return out
+
+
 def build_pages(
-    env: Environment, records: list[Record], taxonomy: Taxonomy, rules: Rules, entity_types: dict[str, str]
+    env: Environment,
+    records: list[Record],
+    taxonomy: Taxonomy,
+    rules: Rules,
+    entity_types: dict[str, str],
+    wanted: Callable[[str], bool] | None = None,
 ) -> dict[str, str]:
-    """Every fully generated page, plus the managed region of every entity page (key `entities/X.md`)."""
+    """Every fully generated page, plus the managed region of every entity page (key `entities/X.md`);
+    with `wanted`, just the pages it accepts (the groupings are still computed over every note)."""
     notes = [r for r in records if r.problem is None]
     by_topic: dict[str, list[Item]] = defaultdict(list)
     by_entity: dict[str, list[Item]] = defaultdict(list)
@@ -108,6 +133,8 @@ def build_pages(
     pages: dict[str, str] = {}
 
     def listing(path: str, title: str, intro: str, entries: list[Item], dataview: str = "") -> None:
+        if wanted is not None and not wanted(path):
+            return
         pages[path] = env.get_template("list.md.j2").render(
             title=title, intro=intro, items=_sorted(entries), dataview=dataview
         )
@@ -161,6 +188,8 @@ def build_pages(
         entities=[(name, entity_types.get(name, "unknown"), len(v)) for name, v in entities]
     )
     for name, entries in entities:
+        if wanted is not None and not wanted(f"{ENTITIES_DIR}/{name}.md"):
+            continue
         pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
             name=name, type=entity_types.get(name, "unknown"), items=_sorted(entries), begin=BEGIN, end=END
         )

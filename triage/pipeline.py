@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 from jinja2 import Environment
 from pydantic import ValidationError
 
-from .catalog import ENTITIES_DIR, NOTES_DIR, Record, load_entity_pages, load_notes
+from .catalog import ENTITIES_DIR, NOTES_DIR, Record, load_catalog, load_entity_pages, load_notes
 from .classify import classify
 from .config import Rules, Taxonomy, Workspace, load_vocabulary
 from .entities import key as entity_key
@@ -46,7 +46,7 @@ from .infer import infer_metadata
 from .learn import TopicModel
 from .names import note_filename, safe_page_name, unique
 from .note import ID_RE, Note, NoteProperties, check_vocabulary
-from .pages import build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
+from .pages import affected_pages, build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
 from .reader import read_capture, scan_inbox
 from .render import make_env, render_note
 from .vault import VaultWriter, clean_temp, move_original, write_error_file
@@ -138,7 +138,8 @@ def _run(
     if not ready and not (stale.exists() and not dry_run):
         return report
     taxonomy, rules = load_vocabulary(ws)
-    records = load_notes(ws.vault)
+    full_refresh = stale.exists()  # a run was interrupted: its pages may be half-updated
+    records, edited = load_catalog(ws.vault)
     by_sha = {str(r.get("sha256")): r.path for r in records if r.get("sha256")}
 
     # Phase 1: read and enrich.
@@ -218,7 +219,12 @@ def _run(
         report.skipped.append({"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"})
 
     if stale.exists() and not dry_run:
-        report.pages_written = refresh_pages(writer, env, records, taxonomy, rules, entity_info)
+        only: set[str] | None = None
+        if not full_refresh:  # the pages the new notes and the user's edits since the last run touch
+            only = set()
+            for props in [*edited, *(n.properties() for n in kept if n.note_path)]:
+                only |= affected_pages(props, taxonomy)
+        report.pages_written = refresh_pages(writer, env, records, taxonomy, rules, entity_info, only)
         stale.unlink()
     return report
 
@@ -339,6 +345,7 @@ def refresh_pages(
     taxonomy: Taxonomy,
     rules: Rules,
     entity_info: dict[str, tuple[str, list[str]]] | None = None,
+    only: set[str] | None = None,
 ) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
@@ -347,7 +354,10 @@ def refresh_pages(
     for name, (type_, _) in entity_info.items():
         types.setdefault(name, type_)
     written = 0
-    for rel, text in build_pages(env, records, taxonomy, rules, types).items():
+    def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
+        return only is None or rel in only or not (writer.vault / rel).exists()
+
+    for rel, text in build_pages(env, records, taxonomy, rules, types, wanted).items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
             existing = path.read_text(encoding="utf-8") if path.exists() else None

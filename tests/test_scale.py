@@ -1,0 +1,112 @@
+"""Structural performance promises (nothing here is timed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import triage.catalog
+from triage.catalog import load_notes
+from triage.nlp import CHUNK_CHARS, chunk
+from triage.pipeline import run
+
+from .conftest import NOW, copy_examples, drop, make_workspace
+
+
+def test_a_no_op_run_never_imports_spacy(tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    code = (
+        "import sys\nfrom click.testing import CliRunner\nfrom triage.cli import cli\n"
+        f"r = CliRunner().invoke(cli, ['-w', {str(ws.root)!r}, 'run'])\n"
+        "print(r.exit_code, 'spacy' in sys.modules, 'thinc' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "False", "False"]
+
+
+def test_long_texts_are_chunked_at_block_boundaries():
+    parts = [("para", "word " * 3000 + "end.") for _ in range(150)] + [("para", "x" * (3 * CHUNK_CHARS))]
+    chunks = list(chunk(0, parts))
+    assert all(len(c.text) <= CHUNK_CHARS for c in chunks)
+    assert len(chunks) > 10
+    joined = "".join(c.text.replace("\n\n", "") for c in chunks)
+    assert joined.count("end.") == 150 and joined.count("x") == 3 * CHUNK_CHARS
+
+
+@pytest.mark.nlp
+def test_spacy_never_sees_more_than_a_chunk(ws, nlp):
+    old = nlp.max_length
+    nlp.max_length = CHUNK_CHARS + 1  # anything longer would raise
+    try:
+        drop(
+            ws,
+            "long.md",
+            "# Long\n\n" + ("The grid limits where data centers get built. " * 500 + "\n\n") * 3,
+        )
+        assert len(run(ws, now=NOW, nlp=nlp).processed) == 1
+    finally:
+        nlp.max_length = old
+
+
+@pytest.mark.nlp
+def test_unchanged_index_pages_keep_their_bytes_and_mtimes(ws, nlp):
+    copy_examples(ws)
+    run(ws, now=NOW, nlp=nlp)
+    pages = {p: p.stat().st_mtime_ns for p in ws.vault.rglob("*.md") if "notes" not in p.parts}
+    drop(
+        ws, "2026-03-20-tiny.md", "# Tiny\n\nA short note about Kestrel AI and open weights, released today."
+    )
+    run(ws, now=NOW, nlp=nlp)
+    changed = {p.relative_to(ws.vault).as_posix() for p, m in pages.items() if p.stat().st_mtime_ns != m}
+    assert "Home.md" in changed
+    untouched = {
+        "topics/Topic - Compute and hardware.md",
+        "entities/Tomas Ferreira.md",
+        "platforms/Platform - x.md",
+        "teleology/Teleology - implement.md",
+        "tiers/Tier - high.md",
+    }
+    assert not (changed & untouched)
+    assert len(changed) < len(pages) / 2
+
+
+@pytest.mark.nlp
+def test_user_edits_show_on_the_next_run_that_has_work(ws, nlp):
+    copy_examples(ws)
+    run(ws, now=NOW, nlp=nlp)
+    note = next(p for p in (ws.vault / "notes").rglob("*.md") if "tinyvec" in p.name)
+    note.write_text(note.read_text().replace("status: triaged", "status: reviewed"))
+    drop(ws, "2026-03-21-x.md", "# Another\n\nA short note about grids and chips in Taiwan, said TSMC.")
+    run(ws, now=NOW, nlp=nlp)
+    assert note.stem not in (ws.vault / "Review Queue.md").read_text()
+
+
+def test_catalog_cache_skips_unchanged_notes(tmp_path, monkeypatch):
+    vault = tmp_path / "vault"
+    (vault / "notes").mkdir(parents=True)
+    for i in range(5):
+        (vault / "notes" / f"n{i}.md").write_text(
+            f"---\nid: SOURCE-20260101-00{i}\ncaptured_date: 2026-01-01\n---\nx"
+        )
+    first = load_notes(vault)
+    calls = []
+    real = triage.catalog.read_frontmatter
+    monkeypatch.setattr(triage.catalog, "read_frontmatter", lambda p: calls.append(p) or real(p))
+    assert [r.props for r in load_notes(vault)] == [r.props for r in first]
+    assert calls == []
+    (vault / "notes" / "n2.md").write_text(
+        "---\nid: SOURCE-20260101-009\ncaptured_date: 2026-01-02\n---\nchanged"
+    )
+    (vault / "notes" / "n4.md").unlink()
+    again = load_notes(vault)
+    assert [c.name for c in calls] == ["n2.md"]
+    assert [r.get("id") for r in again] == [
+        "SOURCE-20260101-000",
+        "SOURCE-20260101-001",
+        "SOURCE-20260101-009",
+        "SOURCE-20260101-003",
+    ]
+    (vault / ".triage" / "catalog.sqlite").unlink()
+    assert [r.props for r in load_notes(vault)] == [r.props for r in again]  # rebuilt from the notes
