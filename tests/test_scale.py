@@ -110,3 +110,28 @@ def test_catalog_cache_skips_unchanged_notes(tmp_path, monkeypatch):
     ]
     (vault / ".triage" / "catalog.sqlite").unlink()
     assert [r.props for r in load_notes(vault)] == [r.props for r in again]  # rebuilt from the notes
+
+
+@pytest.mark.nlp
+def test_worker_processes_give_the_same_result(nlp):
+    import copy
+
+    from triage.infer import infer_metadata
+    from triage.nlp import analyze
+    from triage.reader import read_capture
+
+    from .conftest import EXAMPLES
+
+    notes = [
+        infer_metadata(read_capture(p.read_bytes(), p, 10**7, 1.7e9)) for p in sorted(EXAMPLES.iterdir())
+    ]
+    one, two = copy.deepcopy(notes), copy.deepcopy(notes)
+    analyze(one, nlp, workers=1)
+    analyze(two, nlp, workers=2)
+    for a, b in zip(one, two, strict=True):
+        assert (a.key_insights, a.synopsis, a.entities, a.lemmas) == (
+            b.key_insights,
+            b.synopsis,
+            b.entities,
+            b.lemmas,
+        )

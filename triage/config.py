@@ -50,6 +50,9 @@ class Settings(BaseModel):
     """At most this many topics per note."""
     max_file_mb: float = Field(20.0, gt=0)
     """Captures larger than this are quarantined instead of read."""
+    workers: int = Field(0, ge=0, le=64)
+    """spaCy worker processes; 0 = automatic: one, or one per core (up to 4) for backlogs of more than
+    a million characters, where the cost of starting workers pays off."""
     settle_seconds: float = Field(5.0, ge=0)
     """A file modified less than this many seconds ago is left for the next run (still being written)."""
 

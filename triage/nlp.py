@@ -15,6 +15,7 @@ through `nlp.pipe` in batches, so cost stays linear and no input reaches spaCy's
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -168,25 +169,53 @@ def _title_lemmas(sentences: list[Sentence]) -> set[str]:
     return {lem for s in sentences if s.kind == "heading" for lem in s.lemmas}
 
 
+PARALLEL_CHARS = 1_000_000
+
+
+def worker_count(setting: int, total_chars: int) -> int:
+    """`setting` when given; otherwise one process, or one per core (at most 4) for big backlogs."""
+    if setting:
+        return setting
+    if total_chars < PARALLEL_CHARS:
+        return 1
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def analyze(
     notes: list[Note],
     nlp: Language,
     key_insights: int = 3,
     max_entities: int = 12,
     known: dict[str, tuple[str, str]] | None = None,
+    workers: int = 0,
 ) -> None:
-    """Fill the nlp fields of every note, running spaCy over all of them in one stream."""
+    """Fill the nlp fields of every note, running spaCy over all of them in one stream.
+
+    `nlp.pipe` keeps order, so a note is finished (and its spaCy docs freed) as soon as its last
+    chunk comes back: memory follows the largest capture, not the backlog."""
     prepared = [prepare(n) for n in notes]
     for note, parts in zip(notes, prepared, strict=True):
         note.clean_text = "\n\n".join(text for _, text in parts)
         note.words = word_count(note.clean_text)
     chunks = [c for i, parts in enumerate(prepared) for c in chunk(i, parts)]
-    per_note: dict[int, list[tuple[_Chunk, Doc]]] = {}
-    stream = nlp.pipe(((c.text, c) for c in chunks), as_tuples=True, batch_size=BATCH_SIZE)
+    n_process = worker_count(workers, sum(len(c.text) for c in chunks))
+    stream = nlp.pipe(
+        ((c.text, c) for c in chunks), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process
+    )
+    pending: list[tuple[_Chunk, Doc]] = []
+    done: set[int] = set()
     for doc, ch in stream:
-        per_note.setdefault(ch.note, []).append((ch, doc))
+        if pending and pending[0][0].note != ch.note:
+            finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {})
+            done.add(pending[0][0].note)
+            pending = []
+        pending.append((ch, doc))
+    if pending:
+        finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {})
+        done.add(pending[0][0].note)
     for i, note in enumerate(notes):
-        finish(note, per_note.get(i, []), key_insights, max_entities, known or {})
+        if i not in done:  # a capture with no text for spaCy
+            finish(note, [], key_insights, max_entities, known or {})
 
 
 def finish(

@@ -180,7 +180,7 @@ def _run(
             nlp = load_nlp(ws.settings.models, ruler_patterns(pages))
         from .nlp import analyze
 
-        analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities, known)
+        analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities, known, ws.settings.workers)
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, dry_run) if notes else None
     for note in notes:
@@ -354,6 +354,7 @@ def refresh_pages(
     for name, (type_, _) in entity_info.items():
         types.setdefault(name, type_)
     written = 0
+
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
         return only is None or rel in only or not (writer.vault / rel).exists()
 
