@@ -86,8 +86,8 @@ def test_run_json_and_exit_code_1_on_failures(runner, tmp_path):
     assert data["failed"] == [
         {
             "source": str(bad),
-            "error": "invalid frontmatter: while parsing a flow sequence expected ',' or ']', "
-            "but got '<stream end>' (line 3, column 1)",
+            "error": "invalid frontmatter: while parsing a flow sequence did not find expected ',' or ']' "
+            "(line 3, column 1)",
             "moved_to": str(ws.inbox / "_failed" / "bad.md"),
         }
     ]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc
 
 CHUNK_CHARS = 50_000
-BATCH_SIZE = 16
+BATCH_SIZE = 4
 TYPE_TO_LABEL = {
     "person": "PERSON",
     "organization": "ORG",
