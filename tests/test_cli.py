@@ -170,3 +170,45 @@ def test_dry_run_message(runner, tmp_path):
     ws = make_workspace(tmp_path / "ws")
     result = invoke(runner, ws, "run", "--dry-run")
     assert result.output == "0 would triage, 0 skipped, 0 failed (dry run: nothing written)\n"
+
+
+@pytest.mark.nlp
+def test_status_log_and_cron_output(runner, tmp_path):
+    ws = make_workspace(tmp_path / "ws")
+    drop(ws, "2026-03-01-ok.md", "# Chips\n\nTSMC in Taiwan makes the chips that NVIDIA sells to every lab.")
+    drop(ws, "bad.md", "---\ncaptured_date: someday\n---\ntext")
+    result = invoke(runner, ws, "run")
+    assert result.exit_code == 1
+    assert result.stdout == "1 triaged, 0 skipped, 1 failed; 32 index pages updated\n"  # no TTY: summary only
+    assert result.stderr.startswith("WARNING failed: bad.md")  # cron mails what goes to stderr
+    log = (ws.root / ".triage" / "triage.log").read_text()
+    assert "triaged 2026-03-01-ok.md" in log and "failed: bad.md" in log
+    status = invoke(runner, ws, "status")
+    assert status.exit_code == 0
+    lines = status.output.splitlines()
+    assert lines[0] == "Inbox: 0 ready, 0 waiting"
+    assert lines[1:3] == [
+        "Failed: 1 in _failed/",
+        "  bad.md: frontmatter `captured_date`: 'someday' is not a date",
+    ]
+    assert lines[3].startswith("Last run: ") and lines[3].endswith(": 1 triaged, 0 skipped, 1 failed")
+    assert lines[4] == "Vault: 1 notes · 1 triaged"
+    data = json.loads(invoke(runner, ws, "status", "--json").output)
+    assert data["vault"]["notes"] == 1 and data["failed"][0]["file"] == "bad.md"
+    home = (ws.vault / "Home.md").read_text()
+    assert "## Failed captures" in home and "`bad.md`" in home
+
+
+def test_log_rotates(tmp_path):
+    import logging
+
+    from triage.cli import LOG_BYTES, _attach_log
+
+    ws = make_workspace(tmp_path / "ws")
+    _attach_log(ws)
+    logger = logging.getLogger("triage")
+    for _ in range(3 * LOG_BYTES // 100):
+        logger.info("x" * 90)
+    files = sorted(p.name for p in (ws.root / ".triage").iterdir())
+    assert files[:2] == ["triage.log", "triage.log.1"]
+    assert all((ws.root / ".triage" / f).stat().st_size <= LOG_BYTES + 200 for f in files)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,8 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     if quiet:
         level = logging.ERROR
     logging.basicConfig(level=level, format="%(levelname)s %(message)s", stream=sys.stderr, force=True)
+    for handler in logging.getLogger().handlers:  # stderr keeps this level whatever the log file takes
+        handler.setLevel(level)
 
 
 def _fail(exc: TriageError) -> None:
@@ -97,8 +100,75 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+LOG_BYTES, LOG_BACKUPS = 1_000_000, 3
+
+
+def _attach_log(ws: Workspace) -> None:
+    """Log to <workspace>/.triage/triage.log, rotated at 1 MB, three old files kept."""
+    from logging.handlers import RotatingFileHandler
+
+    logger = logging.getLogger("triage")
+    for handler in [h for h in logger.handlers if isinstance(h, RotatingFileHandler)]:
+        logger.removeHandler(handler)
+        handler.close()
+    try:
+        folder = ws.root / ".triage"
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "triage.log", maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+        )
+    except OSError:
+        return  # a read-only workspace: no log file, nothing else changes
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
 def _workspace(ctx: click.Context, **paths: Path | None) -> Workspace:
-    return load_workspace(ctx.obj.get("workspace"), overrides=ctx.obj.get("overrides"), **paths)
+    ws = load_workspace(ctx.obj.get("workspace"), overrides=ctx.obj.get("overrides"), **paths)
+    _attach_log(ws)
+    return ws
+
+
+class Progress:
+    """A progress bar on an interactive terminal, shown only once a run has lasted a second."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar: Any = None
+        self.task: Any = None
+
+    def __call__(self, stage: str, done: int, total: int, name: str) -> None:
+        if not self.enabled or time.monotonic() - self.start < 1.0:
+            return
+        if self.bar is None:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+            from rich.progress import (
+                Progress as Bar,
+            )
+
+            self.bar = Bar(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[name]}"),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task(stage, total=total, name=name)
+        self.bar.update(self.task, description=stage, completed=done, total=total, name=name[:40])
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 vault_opt = click.option(
@@ -214,16 +284,25 @@ def run(
     ws = _workspace(ctx, inbox=inbox, vault=vault, archive=archive)
     if not dry_run:
         ensure_vault(ws)
-    report = run_pipeline(ws, dry_run=dry_run)
+    ctx_obj = click.get_current_context().find_root().params
+    interactive = sys.stdout.isatty()
+    progress = Progress(sys.stderr.isatty() and not as_json and not ctx_obj.get("quiet"))
+    try:
+        report = run_pipeline(ws, dry_run=dry_run, progress=progress)
+    finally:
+        progress.stop()
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         verb = "would triage" if dry_run else "triaged"
-        for p in report.processed:
+        # On a terminal (or with -v): a line per capture. Under cron: the summary line only; the
+        # details are in .triage/triage.log and `triage status`.
+        detail = interactive or bool(ctx_obj.get("verbose"))
+        for p in report.processed if detail else []:
             click.echo(f"{verb} {p['source']} -> {p['note']} ({p['id']})")
-        for s in report.skipped:
+        for s in report.skipped if detail else []:
             click.echo(f"skipped {s['source']}: {s['reason']}")
-        for f in report.failed:
+        for f in report.failed if detail else []:
             click.echo(f"failed  {f['source']}: {f['error']}")
         summary = (
             f"{len(report.processed)} {verb}, {len(report.skipped)} skipped, {len(report.failed)} failed"
@@ -280,6 +359,30 @@ def validate(ctx: click.Context, vault: Path | None, as_json: bool) -> None:
             f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid"
         )
     sys.exit(EXIT_FAILED if problems else EXIT_OK)
+
+
+@cli.command()
+@inbox_opt
+@vault_opt
+@click.option("--json", "as_json", is_flag=True, help="Print the status as one JSON object on stdout.")
+@click.pass_context
+@guarded
+def status(ctx: click.Context, inbox: Path | None, vault: Path | None, as_json: bool) -> None:
+    """Show captures waiting, failed captures and why, the last run, and the vault by status, topic
+    and tier.
+
+    \b
+    Example:
+      triage status
+      triage status --json | jq .failed
+    """
+    from .catalog import load_notes
+    from .status import format_status
+    from .status import status as collect
+
+    ws = _workspace(ctx, inbox=inbox, vault=vault)
+    data = collect(ws, load_notes(ws.vault))
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False) if as_json else format_status(data))
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -188,6 +188,7 @@ def analyze(
     max_entities: int = 12,
     known: dict[str, tuple[str, str]] | None = None,
     workers: int = 0,
+    on_done: Callable[[int, Note], None] | None = None,
 ) -> None:
     """Fill the nlp fields of every note, running spaCy over all of them in one stream.
 
@@ -208,6 +209,8 @@ def analyze(
         if pending and pending[0][0].note != ch.note:
             finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {})
             done.add(pending[0][0].note)
+            if on_done:
+                on_done(len(done), notes[pending[0][0].note])
             pending = []
         pending.append((ch, doc))
     if pending:

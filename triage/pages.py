@@ -108,6 +108,7 @@ def build_pages(
     rules: Rules,
     entity_types: dict[str, str],
     wanted: Callable[[str], bool] | None = None,
+    failed: list[dict[str, str]] | None = None,
 ) -> dict[str, str]:
     """Every fully generated page, plus the managed region of every entity page (key `entities/X.md`);
     with `wanted`, just the pages it accepts (the groupings are still computed over every note)."""
@@ -215,6 +216,7 @@ def build_pages(
         tiers=[(tier_page(t), t, len(by_tier.get(t, []))) for t in rules.tiers],
         platforms=[(platform_page(p), p, len(by_platform[p])) for p in sorted(by_platform)],
         entity_total=len(entities),
+        failed=failed or [],
         broken=[r.path for r in records if r.problem],
     )
     return pages

@@ -49,6 +49,7 @@ from .note import ID_RE, Note, NoteProperties, check_vocabulary
 from .pages import affected_pages, build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
 from .reader import read_capture, scan_inbox
 from .render import make_env, render_note
+from .status import failed_captures, record_run
 from .vault import VaultWriter, clean_temp, move_original, write_error_file
 
 if TYPE_CHECKING:
@@ -81,16 +82,21 @@ def run(
     now: dt.datetime | None = None,
     nlp: Language | None = None,
     env: Environment | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, int, int, str], None] | None = None,
 ) -> Report:
     """Triage every ready capture in the inbox into the vault."""
+    started = time.time()
     try:
         with lock(ws):
-            return _run(ws, dry_run, now or dt.datetime.now().replace(microsecond=0), nlp, env, progress)
+            report = _run(ws, dry_run, now or dt.datetime.now().replace(microsecond=0), nlp, env, progress)
     except Timeout:
         raise LockedError(
             f"another triage run is using {ws.root}", "wait for it to finish; this run changed nothing"
         ) from None
+    if not dry_run:
+        summary = {k: len(v) for k, v in report.as_json().items()}
+        record_run(ws, started, {**summary, "pages_written": report.pages_written})
+    return report
 
 
 def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: bool) -> None:
@@ -123,7 +129,7 @@ def _run(
     now: dt.datetime,
     nlp: Language | None,
     env: Environment | None,
-    progress: Callable[[str], None] | None,
+    progress: Callable[[str, int, int, str], None] | None,
 ) -> Report:
     report = Report()
     writer = VaultWriter(ws.vault, dry_run)
@@ -147,9 +153,9 @@ def _run(
     duplicates: list[tuple[Path, str, str]] = []
     batch_sha: dict[str, str] = {}
     max_bytes = int(ws.settings.max_file_mb * 1_000_000)
-    for path in ready:
+    for i, path in enumerate(ready):
         if progress:
-            progress(path.name)
+            progress("reading", i, len(ready), path.name)
         try:
             data = path.read_bytes()
             mtime = path.stat().st_mtime
@@ -180,7 +186,19 @@ def _run(
             nlp = load_nlp(ws.settings.models, ruler_patterns(pages))
         from .nlp import analyze
 
-        analyze(notes, nlp, ws.settings.key_insights, ws.settings.max_entities, known, ws.settings.workers)
+        def analysed(done: int, note: Note) -> None:
+            if progress:
+                progress("analysing", done, len(notes), note.source.name)
+
+        analyze(
+            notes,
+            nlp,
+            ws.settings.key_insights,
+            ws.settings.max_entities,
+            known,
+            ws.settings.workers,
+            analysed,
+        )
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, dry_run) if notes else None
     for note in notes:
@@ -195,9 +213,11 @@ def _run(
     topic_pages = {tid: topic_page(t.label) for tid, t in taxonomy.topics.items()}
     planner = Planner(records, taxonomy, rules, ws.vault)
     entity_info: dict[str, tuple[str, list[str]]] = {}
-    if (kept or duplicates) and not dry_run:
+    if (kept or duplicates or report.failed) and not dry_run:
         stale.touch()
-    for note in kept:
+    for i, note in enumerate(kept):
+        if progress:
+            progress("writing", i, len(kept), note.source.name)
         try:
             planner.plan(note, now)
         except CaptureError as exc:
@@ -221,10 +241,12 @@ def _run(
     if stale.exists() and not dry_run:
         only: set[str] | None = None
         if not full_refresh:  # the pages the new notes and the user's edits since the last run touch
-            only = set()
+            only = {"Home.md"}  # Home also lists failed captures
             for props in [*edited, *(n.properties() for n in kept if n.note_path)]:
                 only |= affected_pages(props, taxonomy)
-        report.pages_written = refresh_pages(writer, env, records, taxonomy, rules, entity_info, only)
+        report.pages_written = refresh_pages(
+            writer, env, records, taxonomy, rules, entity_info, only, failed_captures(ws)
+        )
         stale.unlink()
     return report
 
@@ -346,6 +368,7 @@ def refresh_pages(
     rules: Rules,
     entity_info: dict[str, tuple[str, list[str]]] | None = None,
     only: set[str] | None = None,
+    failed: list[dict[str, str]] | None = None,
 ) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
@@ -358,7 +381,7 @@ def refresh_pages(
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
         return only is None or rel in only or not (writer.vault / rel).exists()
 
-    for rel, text in build_pages(env, records, taxonomy, rules, types, wanted).items():
+    for rel, text in build_pages(env, records, taxonomy, rules, types, wanted, failed or []).items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
             existing = path.read_text(encoding="utf-8") if path.exists() else None
@@ -379,7 +402,14 @@ def reindex(ws: Workspace, env: Environment | None = None) -> int:
             taxonomy, rules = load_vocabulary(ws)
             writer = VaultWriter(ws.vault)
             writer.clean_temp()
-            written = refresh_pages(writer, env or make_env(ws.vault), load_notes(ws.vault), taxonomy, rules)
+            written = refresh_pages(
+                writer,
+                env or make_env(ws.vault),
+                load_notes(ws.vault),
+                taxonomy,
+                rules,
+                failed=failed_captures(ws),
+            )
             (ws.state_dir / "pages-stale").unlink(missing_ok=True)
             return written
     except Timeout:

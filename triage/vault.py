@@ -164,6 +164,17 @@ def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -
     return dest
 
 
+def atomic_write(path: Path, text: str) -> None:
+    """Replace `path` with `text` atomically (temporary file beside it, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(name, path)
+
+
 def write_error_file(folder: Path, name: str, text: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{name}.error.txt"
