@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 
 from .config import Rules, Taxonomy
@@ -48,27 +48,37 @@ def _naive_lemma(word: str) -> str:
     return word
 
 
-def ngrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
-    out: Counter[tuple[str, ...]] = Counter()
-    for n in range(1, MAX_NGRAM + 1):
-        for i in range(len(tokens) - n + 1):
-            out[tuple(tokens[i : i + n])] += 1
-    return out
+class _Stream:
+    """A token stream with an index from each token to its positions: a phrase is counted by
+    checking the places its first word occurs. Memory is linear in the tokens, whatever the phrases."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        for i, tok in enumerate(tokens):
+            self.positions[tok].append(i)
+
+    def count(self, phrase: tuple[str, ...]) -> int:
+        n = len(phrase)
+        if n == 1:
+            return len(self.positions.get(phrase[0], ()))
+        toks = self.tokens
+        return sum(1 for i in self.positions.get(phrase[0], ()) if tuple(toks[i : i + n]) == phrase)
 
 
 class Matcher:
     """Counts whole-word phrase occurrences in a note's words and lemmas (built once per note)."""
 
     def __init__(self, words: list[str], lemmas: Iterable[str]) -> None:
-        self.words = ngrams(words)
-        self.lemmas = ngrams([w for lem in lemmas for w in words_of(lem)])
+        self.words = _Stream(words)
+        self.lemmas = _Stream([w for lem in lemmas for w in words_of(lem)])
 
     def count(self, phrase: str) -> int:
         toks = tuple(words_of(phrase))
         if not toks or len(toks) > MAX_NGRAM:
             return 0
         lemma = tuple(_naive_lemma(t) for t in toks)
-        return max(self.words.get(toks, 0), self.lemmas.get(toks, 0), self.lemmas.get(lemma, 0))
+        return max(self.words.count(toks), self.lemmas.count(toks), self.lemmas.count(lemma))
 
 
 def topic_scores(matcher: Matcher, words: int, taxonomy: Taxonomy) -> dict[str, tuple[float, list[str]]]:

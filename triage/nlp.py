@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-CHUNK_CHARS = 50_000
-BATCH_SIZE = 4
+CHUNK_CHARS = 10_000  # with BATCH_SIZE: at most ~80k characters in spaCy at once (peak memory)
+BATCH_SIZE = 8
 TYPE_TO_LABEL = {
     "person": "PERSON",
     "organization": "ORG",
@@ -252,7 +253,7 @@ def finish(
                     proper=any(t.pos_ == "PROPN" for t in ent),
                 )
             )
-        lemmas.extend(t.lemma_.lower() for t in doc if t.is_alpha)
+        lemmas.extend(sys.intern(t.lemma_.lower()) for t in doc if t.is_alpha)  # shared strings
     note.lemmas = lemmas
     note.sentences = [s.text for s in sentences]
     quotes = len(re.findall(r"[“\"][^”\"]{3,200}[”\"]", note.clean_text))
