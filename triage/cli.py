@@ -385,5 +385,71 @@ def status(ctx: click.Context, inbox: Path | None, vault: Path | None, as_json: 
     click.echo(json.dumps(data, indent=2, ensure_ascii=False) if as_json else format_status(data))
 
 
+@cli.command()
+@click.argument("query")
+@vault_opt
+@click.option("--topic", help="Only notes with this topic id.")
+@click.option("--tier", help="Only notes with this signal tier.")
+@click.option(
+    "--teleology",
+    type=click.Choice(["synthesize", "implement", "reference", "monitor", "explore"]),
+    help="Only notes with this teleology.",
+)
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only notes captured on or after this date.")
+@click.option(
+    "--until", type=click.DateTime(["%Y-%m-%d"]), help="Only notes captured on or before this date."
+)
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="At most this many results."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON on stdout.")
+@click.pass_context
+@guarded
+def search(
+    ctx: click.Context,
+    query: str,
+    vault: Path | None,
+    topic: str | None,
+    tier: str | None,
+    teleology: str | None,
+    since: Any,
+    until: Any,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Full-text search over titles, synopses, insights, entities and bodies, best match first.
+
+    Every word must occur; end a word with * to match its prefix.
+
+    \b
+    Example:
+      triage search "inference cost" --topic compute
+      triage search grid* --since 2026-03-01 --json
+    """
+    from .catalog import load_notes
+    from .search import as_dicts
+    from .search import search as do_search
+
+    ws = _workspace(ctx, vault=vault)
+    hits = do_search(
+        ws.vault,
+        load_notes(ws.vault),
+        query,
+        topic,
+        tier,
+        teleology,
+        since.date().isoformat() if since else None,
+        until.date().isoformat() if until else None,
+        limit,
+    )
+    if as_json:
+        click.echo(json.dumps(as_dicts(hits), indent=2, ensure_ascii=False))
+        return
+    for hit in hits:
+        click.echo(f"{hit.path}  {hit.title} ({hit.captured_date})")
+        click.echo(f"    {hit.snippet}")
+    click.echo(f"{len(hits)} result{'s' if len(hits) != 1 else ''}")
+
+
 def main() -> None:
     cli(prog_name="triage")

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from triage.catalog import load_notes
+from triage.cli import cli
+from triage.pipeline import run
+from triage.search import fts_query, search
+
+from .conftest import NOW, copy_examples, make_workspace
+
+
+def test_query_words_are_never_syntax():
+    assert fts_query('AND OR "( NEAR grid*') == '"AND" "OR" "NEAR" "grid"*'
+    assert fts_query("  ") == ""
+
+
+@pytest.fixture(scope="module")
+def ws(tmp_path_factory, nlp):
+    ws = make_workspace(tmp_path_factory.mktemp("search") / "ws")
+    copy_examples(ws)
+    run(ws, now=NOW, nlp=nlp)
+    return ws
+
+
+@pytest.mark.nlp
+def test_ranked_results_with_snippets_and_filters(ws):
+    hits = search(ws.vault, load_notes(ws.vault), "inference cost")
+    assert hits[0].title == "Why Inference Is the New Training"
+    assert "**" in hits[0].snippet
+    assert (
+        search(ws.vault, load_notes(ws.vault), "grid*", since="2026-03-04", until="2026-03-04")[0].title
+        == "The Grid Is the New Bottleneck"
+    )
+    assert search(ws.vault, load_notes(ws.vault), "grid*", since="2026-03-05") == []
+    assert [h.title for h in search(ws.vault, load_notes(ws.vault), "weights", topic="open-source")] == [
+        "Open Weights and the Next Year of Models (transcript excerpt)"
+    ]
+    assert search(ws.vault, load_notes(ws.vault), "weights", topic="compute") == []
+    assert search(ws.vault, load_notes(ws.vault), "crdt", teleology="implement")[0].title.startswith(
+        "Local-first"
+    )
+
+
+@pytest.mark.nlp
+def test_index_follows_edits_and_deletions(ws):
+    note = next(p for p in (ws.vault / "notes").rglob("*tinyvec*"))
+    text = note.read_text()
+    note.write_text(text.replace("## My notes\n", "## My notes\nzanzibarian remark\n"))
+    assert len(search(ws.vault, load_notes(ws.vault), "zanzibarian")) == 1
+    note.unlink()
+    assert search(ws.vault, load_notes(ws.vault), "zanzibarian") == []
+    note.write_text(text)
+
+
+@pytest.mark.nlp
+def test_search_command(ws):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["-w", str(ws.root), "search", "substations"])
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        "notes/2026/20260304-unknown_article-the_grid_is_the_new_bottleneck.md  The Grid"
+    )
+    assert lines[-1] == "1 result"
+    data = json.loads(
+        runner.invoke(cli, ["-w", str(ws.root), "search", "nothing-matches-this", "--json"]).output
+    )
+    assert data == []
+    bad = runner.invoke(cli, ["-w", str(ws.root), "search", "x", "--since", "yesterday"])
+    assert bad.exit_code == 2 and "Invalid value for '--since'" in bad.output
