@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 from filelock import FileLock
@@ -27,11 +28,37 @@ def test_version(runner):
     assert result.exit_code == 0 and result.output.startswith("triage, version ")
 
 
-@pytest.mark.parametrize("command", [[], ["init"], ["run"], ["reindex"], ["validate"]])
+def all_commands(group=cli, prefix=()):
+    yield list(prefix)
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+        else:
+            yield [*prefix, name]
+
+
+@pytest.mark.parametrize("command", list(all_commands()), ids=lambda c: " ".join(c) or "triage")
 def test_every_help_has_an_example(runner, command):
     result = runner.invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_progress_bar_waits_a_second_then_shows(monkeypatch):
+    from triage import cli as cli_module
+
+    clock = [100.0]
+    monkeypatch.setattr(cli_module.time, "monotonic", lambda: clock[0])
+    progress = cli_module.Progress(enabled=True)
+    progress("reading", 0, 10, "a.md")
+    assert progress.bar is None  # under a second: nothing shown
+    clock[0] += 1.5
+    progress("analysing", 3, 10, "b.md")
+    assert progress.bar is not None
+    task = progress.bar.tasks[0]
+    assert (task.description, task.completed, task.total, task.fields["name"]) == ("analysing", 3, 10, "b.md")
+    progress.stop()
+    assert cli_module.Progress(enabled=False).bar is None
 
 
 def test_init_creates_a_workspace_and_never_overwrites(runner, tmp_path):
