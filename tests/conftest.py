@@ -81,3 +81,14 @@ def broken_links(vault: Path) -> list[tuple[str, str]]:
             if m.group(1).strip() not in pages:
                 bad.append((page.relative_to(vault).as_posix(), m.group(1)))
     return bad
+
+
+def triaged_examples(tmp_path_factory, nlp, name: str) -> tuple[Workspace, object]:
+    """A fresh workspace whose inbox held the example captures, after one run: (workspace, report)."""
+    from triage.pipeline import run
+
+    ws = make_workspace(tmp_path_factory.mktemp(name) / "ws")
+    copy_examples(ws)
+    report = run(ws, now=NOW, nlp=nlp)
+    assert report.failed == [], report.failed
+    return ws, report

@@ -14,7 +14,7 @@ from triage.cli import cli
 from triage.daily import export_notebooklm, watch
 from triage.pipeline import run
 
-from .conftest import NOW, OLD, copy_examples, drop, make_workspace
+from .conftest import NOW, OLD, drop, make_workspace, triaged_examples
 
 
 def test_schedule_prints_cron_and_systemd_with_absolute_paths(tmp_path):
@@ -33,10 +33,7 @@ def test_schedule_prints_cron_and_systemd_with_absolute_paths(tmp_path):
 
 @pytest.fixture(scope="module")
 def vault_ws(tmp_path_factory, nlp):
-    ws = make_workspace(tmp_path_factory.mktemp("export") / "ws")
-    copy_examples(ws)
-    run(ws, now=NOW, nlp=nlp)
-    return ws
+    return triaged_examples(tmp_path_factory, nlp, "export")[0]
 
 
 @pytest.mark.nlp

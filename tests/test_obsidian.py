@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from triage.pipeline import run
-
-from .conftest import NOW, copy_examples, make_workspace
+from .conftest import triaged_examples
 
 pytestmark = pytest.mark.nlp
 
 
 @pytest.fixture(scope="module")
 def vault(tmp_path_factory, nlp):
-    ws = make_workspace(tmp_path_factory.mktemp("obsidian") / "ws")
-    copy_examples(ws)
-    assert run(ws, now=NOW, nlp=nlp).failed == []
-    return ws.vault
+    return triaged_examples(tmp_path_factory, nlp, "obsidian")[0].vault
 
 
 def test_obsidiantools_finds_no_broken_link_no_missing_frontmatter_no_orphan(vault):

@@ -9,17 +9,24 @@ import pytest
 from triage.catalog import load_notes
 from triage.pipeline import reindex, run, validate
 
-from .conftest import EXAMPLES, NOW, SEEDS, broken_links, copy_examples, drop, make_workspace, snapshot
+from .conftest import (
+    EXAMPLES,
+    NOW,
+    SEEDS,
+    broken_links,
+    drop,
+    make_workspace,
+    snapshot,
+    triaged_examples,
+)
 
 pytestmark = pytest.mark.nlp
 
 
 @pytest.fixture(scope="module")
 def example_vault(tmp_path_factory, nlp):
-    ws = make_workspace(tmp_path_factory.mktemp("examples") / "ws")
     originals = {p.name: p.read_bytes() for p in EXAMPLES.iterdir()}
-    copy_examples(ws)
-    report = run(ws, now=NOW, nlp=nlp)
+    ws, report = triaged_examples(tmp_path_factory, nlp, "examples")
     return ws, report, originals
 
 

@@ -7,10 +7,9 @@ from click.testing import CliRunner
 
 from triage.catalog import load_notes
 from triage.cli import cli
-from triage.pipeline import run
 from triage.search import fts_query, search
 
-from .conftest import NOW, copy_examples, make_workspace
+from .conftest import triaged_examples
 
 
 def test_query_words_are_never_syntax():
@@ -20,10 +19,7 @@ def test_query_words_are_never_syntax():
 
 @pytest.fixture(scope="module")
 def ws(tmp_path_factory, nlp):
-    ws = make_workspace(tmp_path_factory.mktemp("search") / "ws")
-    copy_examples(ws)
-    run(ws, now=NOW, nlp=nlp)
-    return ws
+    return triaged_examples(tmp_path_factory, nlp, "search")[0]
 
 
 @pytest.mark.nlp
