@@ -37,7 +37,7 @@ from filelock import FileLock, Timeout
 from jinja2 import Environment
 from pydantic import ValidationError
 
-from .catalog import ENTITIES_DIR, NOTES_DIR, Record, load_catalog, load_entity_pages, load_notes
+from .catalog import ENTITIES_DIR, NOTES_DIR, EntityPage, Record, load_catalog, load_entity_pages, load_notes
 from .classify import classify
 from .config import Rules, Taxonomy, Workspace, load_vocabulary
 from .entities import key as entity_key
@@ -175,10 +175,11 @@ def _run(
         batch_sha[note.raw_sha256] = str(path.name)
         notes.append(note)
 
+    entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
         from .nlp import known_from_pages
 
-        pages = [(p.name, p.type, p.aliases) for p in load_entity_pages(ws.vault)]
+        pages = [(p.name, p.type, p.aliases) for p in entity_pages]
         known = known_from_pages(pages)
         if nlp is None:
             from .nlp import load_nlp, ruler_patterns
@@ -212,7 +213,7 @@ def _run(
     # Phase 2: plan, render, write.
     env = env or make_env(ws.vault)
     topic_pages = {tid: topic_page(t.label) for tid, t in taxonomy.topics.items()}
-    planner = Planner(records, taxonomy, rules, ws.vault)
+    planner = Planner(records, taxonomy, rules, entity_pages)
     entity_info: dict[str, tuple[str, list[str]]] = {}
     if (kept or duplicates or report.failed) and not dry_run:
         stale.touch()
@@ -246,7 +247,7 @@ def _run(
             for props in [*edited, *(n.properties() for n in kept if n.note_path)]:
                 only |= affected_pages(props, taxonomy)
         report.pages_written = refresh_pages(
-            writer, env, records, taxonomy, rules, entity_info, only, failed_captures(ws)
+            writer, env, records, taxonomy, rules, entity_info, only, failed_captures(ws), entity_pages
         )
         stale.unlink()
     return report
@@ -293,7 +294,9 @@ class Planner:
     """Stage 5: ids, file names, canonical entity page names, aliases, tags, triaged_at; then the
     schema check. Keeps the vault-wide sets (ids, names) up to date as notes are planned."""
 
-    def __init__(self, records: list[Record], taxonomy: Taxonomy, rules: Rules, vault: Path) -> None:
+    def __init__(
+        self, records: list[Record], taxonomy: Taxonomy, rules: Rules, entity_pages: list[EntityPage]
+    ) -> None:
         self.taxonomy = taxonomy
         self.rules = rules
         self.ids = {str(r.get("id")): r.path for r in records if r.get("id")}
@@ -302,7 +305,7 @@ class Planner:
         self.reserved = reserved_names(taxonomy, rules, platforms | {"unknown", "web", "x"})
         # Entity page names by merge key, so "U.S" in one note and "US" in another meet on one page.
         self.entity_names: dict[str, str] = {}
-        for page in load_entity_pages(vault):
+        for page in entity_pages:
             self.entity_names.setdefault(entity_key(page.name), page.name)
         for r in records:
             for name in r.entities:
@@ -370,11 +373,14 @@ def refresh_pages(
     entity_info: dict[str, tuple[str, list[str]]] | None = None,
     only: set[str] | None = None,
     failed: list[dict[str, str]] | None = None,
+    entity_pages: list[EntityPage] | None = None,
 ) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
     entity_info = entity_info or {}
-    types = {p.name: p.type for p in load_entity_pages(writer.vault)}
+    if entity_pages is None:
+        entity_pages = load_entity_pages(writer.vault)
+    types = {p.name: p.type for p in entity_pages}
     for name, (type_, _) in entity_info.items():
         types.setdefault(name, type_)
     written = 0
