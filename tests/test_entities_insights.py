@@ -9,6 +9,7 @@ def test_canonical_names():
     assert canonical("**NVIDIA**,") == "NVIDIA"
     assert canonical("Allen Institute for AI (AI2") == "Allen Institute for AI"
     assert canonical("Dylan et al") == "Dylan"
+    assert canonical("U.S.") == "US" and canonical("U.K.") == "UK"
 
 
 def test_junk():

@@ -139,6 +139,8 @@ class Mention:
 
 def canonical(text: str) -> str:
     """The cleaned display form of a mention ('' if nothing usable is left)."""
+    if re.fullmatch(r"\s*(?:[A-Z]\.){2,}\s*", text):  # "U.S." -> "US": no dots to lose in a file name
+        return text.replace(".", "").strip()
     text = _DEBRIS.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     text = _EDGE.sub("", text)
