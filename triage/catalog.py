@@ -19,6 +19,7 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +49,10 @@ class Record:
     """Why its frontmatter could not be read (None when it could)."""
     mtime: float = 0.0
 
-    @property
+    @cached_property
     def stem(self) -> str:
-        return Path(self.path).stem
+        name = self.path.rsplit("/", 1)[-1]
+        return name[:-3] if name.endswith(".md") else name
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.props.get(key, default)
@@ -61,7 +63,7 @@ class Record:
             return [value]
         return [str(v) for v in value] if isinstance(value, list) else []
 
-    @property
+    @cached_property
     def title(self) -> str:
         aliases = self.strings("aliases")
         return aliases[0] if aliases else str(self.props.get("title") or self.stem)
@@ -73,7 +75,7 @@ class Record:
             return value.date()
         return value if isinstance(value, dt.date) else None
 
-    @property
+    @cached_property
     def entities(self) -> list[str]:
         return [link_target(e) for e in self.strings("entities")]
 
@@ -83,16 +85,6 @@ class EntityPage:
     name: str
     type: str
     aliases: list[str]
-
-
-def _md_files(folder: Path) -> Iterator[Path]:
-    if folder.is_dir():
-        for path in sorted(folder.rglob("*.md")):
-            if (
-                not any(part.startswith(".") for part in path.relative_to(folder).parts)
-                and not path.is_symlink()
-            ):
-                yield path
 
 
 def read_frontmatter(path: Path) -> tuple[dict[str, Any], str | None]:
@@ -108,7 +100,7 @@ def read_frontmatter(path: Path) -> tuple[dict[str, Any], str | None]:
     return dict(props), None
 
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def _encode(value: Any) -> Any:
@@ -125,23 +117,26 @@ def _encode(value: Any) -> Any:
     return {"$str": str(value)}
 
 
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        if "$datetime" in value:
-            return dt.datetime.fromisoformat(value["$datetime"])
-        if "$date" in value:
-            return dt.date.fromisoformat(value["$date"])
-        if "$map" in value:
-            return {_decode(k): _decode(v) for k, v in value["$map"]}
-        if "$str" in value:
-            return value["$str"]
-    return value
+def _hook(d: dict[str, Any]) -> Any:
+    """json object_hook: turns the tagged values `_encode` wrote back into Python values."""
+    if "$datetime" in d:
+        return dt.datetime.fromisoformat(d["$datetime"])
+    if "$date" in d:
+        return dt.date.fromisoformat(d["$date"])
+    if "$map" in d:
+        return {k if isinstance(k, (str, int, float, bool)) or k is None else str(k): v for k, v in d["$map"]}
+    if "$str" in d:
+        return d["$str"]
+    return d
 
 
-def _scan(folder: Path, root: Path) -> Iterator[tuple[str, os.stat_result]]:
-    """(path relative to root, stat) of every .md file below `folder`, skipping dot-folders and links."""
+def _decode(text: str) -> Any:
+    return json.loads(text, object_hook=_hook)
+
+
+def _scan(folder: str, prefix: str) -> Iterator[tuple[str, os.stat_result]]:
+    """(path relative to the vault, stat) of every .md file below `folder`, skipping dot-folders
+    and links. Plain strings, no Path objects: this runs for every note on every run."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
@@ -150,9 +145,12 @@ def _scan(folder: Path, root: Path) -> Iterator[tuple[str, os.stat_result]]:
         if entry.name.startswith(".") or entry.is_symlink():
             continue
         if entry.is_dir(follow_symlinks=False):
-            yield from _scan(Path(entry.path), root)
+            yield from _scan(entry.path, f"{prefix}{entry.name}/")
         elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
-            yield Path(entry.path).relative_to(root).as_posix(), entry.stat(follow_symlinks=False)
+            yield f"{prefix}{entry.name}", entry.stat(follow_symlinks=False)
+
+
+TABLES = ("notes", "entities")
 
 
 def _open_cache(vault: Path) -> sqlite3.Connection | None:
@@ -163,15 +161,17 @@ def _open_cache(vault: Path) -> sqlite3.Connection | None:
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
         if row is None or row[0] != str(CACHE_VERSION):
-            db.execute("DROP TABLE IF EXISTS notes")
+            for table in TABLES:
+                db.execute(f"DROP TABLE IF EXISTS {table}")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (str(CACHE_VERSION),))
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
-            "props TEXT, problem TEXT)"
-        )
+        for table in TABLES:
+            db.execute(
+                f"CREATE TABLE IF NOT EXISTS {table} (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, "
+                "props TEXT, problem TEXT)"
+            )
         return db
     except (OSError, sqlite3.Error):
-        return None  # a read-only vault or a broken cache: read every note instead
+        return None  # a read-only vault or a broken cache: read every file instead
 
 
 def load_notes(vault: Path, use_cache: bool = True) -> list[Record]:
@@ -183,36 +183,41 @@ def load_catalog(vault: Path, use_cache: bool = True) -> tuple[list[Record], lis
     """(every note, sorted by path; the properties before and after of every note that is new,
     changed or gone since the cache last saw the vault). The second list tells which index pages
     the user's edits touch."""
-    files = sorted(_scan(vault / NOTES_DIR, vault))
+    return _load_folder(vault, NOTES_DIR, "notes", use_cache)
+
+
+def _load_folder(
+    vault: Path, folder: str, table: str, use_cache: bool
+) -> tuple[list[Record], list[dict[str, Any]]]:
+    files = sorted(_scan(str(vault / folder), f"{folder}/"))
     db = _open_cache(vault) if use_cache else None
     cached: dict[str, tuple[int, int, str, str | None]] = {}
     if db is not None:
         with contextlib.suppress(sqlite3.Error):
             cached = {
                 row[0]: row[1:]
-                for row in db.execute("SELECT path, size, mtime_ns, props, problem FROM notes")
+                for row in db.execute(f"SELECT path, size, mtime_ns, props, problem FROM {table}")
             }
     out, fresh = [], []
     changed: list[dict[str, Any]] = []
     for rel, st in files:
         hit = cached.get(rel)
         if hit is not None and hit[0] == st.st_size and hit[1] == st.st_mtime_ns:
-            props, problem = _decode(json.loads(hit[2])), hit[3]
+            props, problem = _decode(hit[2]), hit[3]
         else:
             props, problem = read_frontmatter(vault / rel)
             fresh.append((rel, st.st_size, st.st_mtime_ns, json.dumps(_encode(props)), problem))
             changed.append(props)
             if hit is not None:
-                changed.append(_decode(json.loads(hit[2])))
+                changed.append(_decode(hit[2]))
         out.append(Record(rel, props, problem, st.st_mtime))
-    for rel in set(cached) - {rel for rel, _ in files}:
-        changed.append(_decode(json.loads(cached[rel][2])))
+    gone = set(cached) - {rel for rel, _ in files}  # deleted files
+    changed += [_decode(cached[rel][2]) for rel in gone]
     if db is not None:
         try:
             with db:
-                db.executemany("INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?)", fresh)
-                gone = set(cached) - {rel for rel, _ in files}  # deleted notes
-                db.executemany("DELETE FROM notes WHERE path = ?", [(p,) for p in gone])
+                db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?, ?, ?)", fresh)
+                db.executemany(f"DELETE FROM {table} WHERE path = ?", [(p,) for p in gone])
         except sqlite3.Error:
             pass
         finally:
@@ -221,18 +226,18 @@ def load_catalog(vault: Path, use_cache: bool = True) -> tuple[list[Record], lis
 
 
 def load_entity_pages(vault: Path) -> list[EntityPage]:
+    """Every entity page's name (its file name), type and aliases, cached like the notes."""
     out = []
-    for path in _md_files(vault / ENTITIES_DIR):
-        props, problem = read_frontmatter(path)
-        if problem:
+    for r in _load_folder(vault, ENTITIES_DIR, "entities", True)[0]:
+        if r.problem:
             continue
-        aliases = props.get("aliases") or []
+        aliases = r.props.get("aliases") or []
         if isinstance(aliases, str):
             aliases = [aliases]
         out.append(
             EntityPage(
-                path.stem,
-                str(props.get("type") or "unknown"),
+                r.stem,
+                str(r.props.get("type") or "unknown"),
                 [str(a) for a in aliases if isinstance(a, (str, int))],
             )
         )

@@ -118,8 +118,9 @@ def build_pages(
     by_teleology: dict[str, list[Item]] = defaultdict(list)
     by_tier: dict[str, list[Item]] = defaultdict(list)
     by_platform: dict[str, list[Item]] = defaultdict(list)
+    items_of = {r.path: _item(r) for r in notes}  # one list item per note, shared by every page
     for r in notes:
-        item = _item(r)
+        item = items_of[r.path]
         for t in r.strings("topics"):
             by_topic[t].append(item)
         for e in dict.fromkeys(r.entities):
@@ -127,9 +128,9 @@ def build_pages(
         by_teleology[str(r.get("teleology", ""))].append(item)
         by_tier[str(r.get("signal_tier", ""))].append(item)
         by_platform[str(r.get("platform", "unknown"))].append(item)
-    items = _sorted([_item(r) for r in notes])
+    items = _sorted(list(items_of.values()))
     review = [i for i in items if i.status == "triaged"]
-    untopiced = _sorted([_item(r) for r in notes if not r.strings("topics")])
+    untopiced = _sorted([items_of[r.path] for r in notes if not r.strings("topics")])
 
     pages: dict[str, str] = {}
 

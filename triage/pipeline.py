@@ -305,11 +305,9 @@ class Planner:
         self.reserved = reserved_names(taxonomy, rules, platforms | {"unknown", "web", "x"})
         # Entity page names by merge key, so "U.S" in one note and "US" in another meet on one page.
         self.entity_names: dict[str, str] = {}
+        # Every entity a note links has a page (refresh_pages makes it), so the pages are the list.
         for page in entity_pages:
             self.entity_names.setdefault(entity_key(page.name), page.name)
-        for r in records:
-            for name in r.entities:
-                self.entity_names.setdefault(entity_key(name), name)
 
     def next_id(self, date: dt.date) -> str:
         day = date.strftime("%Y%m%d")
