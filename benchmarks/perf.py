@@ -15,7 +15,8 @@ Prints one table (and the machine) for docs/performance.md:
 8. peak resident memory of each subprocess.
 
 The corpus is generated with a fixed seed from the sentences of `examples/inbox/` (our own text):
-varied titles and frontmatter, lengths log-uniform from 100 to 20,000 words, plus 2 MB transcripts.
+varied titles and frontmatter, lengths log-uniform from 100 to 20,000 words (the second half repeats the first half's lengths), plus
+2 MB transcripts, one in each half.
 """
 
 from __future__ import annotations
@@ -101,12 +102,19 @@ def corpus(n: int, transcripts: int, seed: int) -> list[tuple[str, str]]:
     rng = random.Random(seed)
     pool = sentences()
     out = []
+    lengths: list[int] = []
     spots = {int((k + 0.5) * n / transcripts) for k in range(transcripts)} if transcripts else set()
     for i in range(n):
         if i in spots:
             out.append((f"{i:04d}-transcript.md", transcript(rng, pool, int(TRANSCRIPT_MB * 1_000_000))))
         else:
-            words = int(math.exp(rng.uniform(math.log(100), math.log(20_000))))
+            # The second half repeats the first half's lengths (with other text), so the whole backlog
+            # is exactly twice the work of its first half: the doubling measure compares like with like.
+            if i < (n + 1) // 2:
+                lengths.append(int(math.exp(rng.uniform(math.log(100), math.log(20_000)))))
+                words = lengths[-1]
+            else:
+                words = lengths[(i - (n + 1) // 2) % max(len(lengths), 1)]
             out.append((f"{i:04d}-capture.md", capture(rng, pool, words, i)))
     return out
 
