@@ -209,9 +209,17 @@ def watch(ws: Workspace, run_once: Callable[[], Any], stop: threading.Event, pol
             dirty.set()
 
     ws.inbox.mkdir(parents=True, exist_ok=True)
-    observer = Observer()
-    observer.schedule(Handler(), str(ws.inbox), recursive=True)
-    observer.start()
+    observer: Any = Observer()
+    try:
+        observer.schedule(Handler(), str(ws.inbox), recursive=True)
+        observer.start()
+    except OSError as exc:  # no inotify watches left, a network drive...: poll instead
+        from watchdog.observers.polling import PollingObserver
+
+        log.warning("native file watching unavailable (%s); polling the inbox instead", exc)
+        observer = PollingObserver(timeout=1)
+        observer.schedule(Handler(), str(ws.inbox), recursive=True)
+        observer.start()
     try:
         while not stop.is_set():
             quiet = time.monotonic() - last_event[0] >= ws.settings.settle_seconds
