@@ -14,7 +14,7 @@ Pure functions over `Mention`s, so the rules are testable without spaCy:
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .note import Entity
@@ -334,10 +334,3 @@ def merge_given(given: list[str], extracted: list[Entity], limit: int) -> list[E
         )
     out.extend(e for e in extracted if key(e.name) not in seen)
     return out[: max(limit, len(given))]
-
-
-def count_types(entities: list[Entity]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for e in entities:
-        counts[e.type] += 1
-    return dict(counts)

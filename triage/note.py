@@ -34,7 +34,6 @@ ID_RE = re.compile(r"^SOURCE-(\d{8})-(\d{3,})$")
 TAG_RE = re.compile(r"^(?=.*[a-z_])[a-z0-9_/-]+$")
 WIKILINK_RE = re.compile(r"^\[\[[^\[\]|#^]+\]\]$")
 MARKDOWN_RE = re.compile(r"(\*\*|__|\[\[|\]\]|\]\(|^#{1,6}\s|`)", re.M)
-SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 
 # Frontmatter keys in the order triage writes them (the triaged seed's order, then ours).
 PROPERTY_ORDER = (

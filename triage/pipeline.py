@@ -235,9 +235,9 @@ def _run(
             entity_info.setdefault(e.name, (e.type, e.aliases))
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
-    for path, _sha, twin in duplicates:
+    for path, sha, twin in duplicates:
         if not dry_run:
-            move_original(path, ws.archive / f"{now:%Y}" / f"{now:%m}")
+            move_original(path, ws.archive / f"{now:%Y}" / f"{now:%m}", sha)
         report.skipped.append({"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"})
 
     if stale.exists() and not dry_run:
