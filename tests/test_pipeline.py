@@ -329,3 +329,18 @@ def test_reviewed_notes_teach_topics(tmp_path, nlp):
     drop(ws, "2026-01-10-more.md", "# More\n\nAnother windy day; the jib and mainsail were reefed again.")
     run(ws, now=NOW, nlp=nlp)
     assert cache.stat().st_mtime_ns == mtime  # no reviewed note changed: the cached model was reused
+
+
+def test_an_original_that_cannot_be_archived_stays_in_the_inbox(ws, nlp, monkeypatch):
+    import triage.pipeline
+    from triage.errors import TriageError
+
+    def refuse(path, folder, sha=None):
+        raise TriageError(f"{path} changed while it was being archived", "it stays in the inbox")
+
+    monkeypatch.setattr(triage.pipeline, "move_original", refuse)
+    drop(ws, "a.md", "# A\n\nA capture whose original changes while it is being archived.")
+    report = run(ws, now=NOW, nlp=nlp)
+    assert len(report.processed) == 1 and report.failed == []
+    assert report.skipped[0]["reason"].startswith("left in the inbox: could not archive it")
+    assert (ws.inbox / "a.md").exists()

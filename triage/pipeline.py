@@ -123,6 +123,20 @@ def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: 
     report.failed.append(entry)
 
 
+def archive(report: Report, path: Path, folder: Path, sha: str) -> bool:
+    """Move an original to the archive; if that fails (it changed meanwhile, a full disk...), say so
+    and leave it in the inbox: the next run sees its new bytes as a new capture."""
+    try:
+        move_original(path, folder, sha)
+        return True
+    except (OSError, TriageError) as exc:
+        log.warning("could not archive %s: %s", path.name, exc)
+        report.skipped.append(
+            {"source": str(path), "reason": f"left in the inbox: could not archive it ({exc})"}
+        )
+        return False
+
+
 def _run(
     ws: Workspace,
     dry_run: bool,
@@ -229,16 +243,17 @@ def _run(
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
         if not dry_run:
-            move_original(note.source, ws.archive / f"{now:%Y}" / f"{now:%m}", note.raw_sha256)
+            archive(report, note.source, ws.archive / f"{now:%Y}" / f"{now:%m}", note.raw_sha256)
         records.append(Record(rel, note.properties()))
         for e in note.entities:
             entity_info.setdefault(e.name, (e.type, e.aliases))
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
     for path, sha, twin in duplicates:
-        if not dry_run:
-            move_original(path, ws.archive / f"{now:%Y}" / f"{now:%m}", sha)
-        report.skipped.append({"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"})
+        if dry_run or archive(report, path, ws.archive / f"{now:%Y}" / f"{now:%m}", sha):
+            report.skipped.append(
+                {"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"}
+            )
 
     if stale.exists() and not dry_run:
         only: set[str] | None = None
