@@ -147,12 +147,12 @@ def _run(
 ) -> Report:
     report = Report()
     writer = VaultWriter(ws.vault, dry_run)
+    month = ws.archive / f"{now:%Y}" / f"{now:%m}"  # where this run's originals go
     stale = ws.state_dir / "pages-stale"  # exists from the first note written until the pages are rebuilt
     if not dry_run:
         writer.clean_temp()
-        for folder in (ws.archive / f"{now:%Y}", ws.inbox):
+        for folder in (month.parent, ws.inbox, ws.failed_dir):
             clean_temp(folder)
-        clean_temp(ws.failed_dir)
     ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time())
     report.skipped += [{"source": str(s.path), "reason": s.reason} for s in waiting]
     if not ready and not (stale.exists() and not dry_run):
@@ -243,14 +243,14 @@ def _run(
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
         if not dry_run:
-            archive(report, note.source, ws.archive / f"{now:%Y}" / f"{now:%m}", note.raw_sha256)
+            archive(report, note.source, month, note.raw_sha256)
         records.append(Record(rel, note.properties()))
         for e in note.entities:
             entity_info.setdefault(e.name, (e.type, e.aliases))
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
     for path, sha, twin in duplicates:
-        if dry_run or archive(report, path, ws.archive / f"{now:%Y}" / f"{now:%m}", sha):
+        if dry_run or archive(report, path, month, sha):
             report.skipped.append(
                 {"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"}
             )
