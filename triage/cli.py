@@ -249,7 +249,11 @@ def init(directory: Path) -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object (processed, skipped, failed) on stdout."
 )
-@click.option("--dry-run", is_flag=True, help="Read and analyse everything, write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and analyse everything; write nothing to the vault, inbox or archive.",
+)
 @click.option(
     "--settle",
     type=click.FloatRange(min=0),
