@@ -43,26 +43,10 @@ class VaultWriter:
         self.written: list[str] = []
         """Relative paths written this run (for reports and tests)."""
 
-    def _temp(self, data: bytes, folder: Path) -> Path:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(name)
-            raise
-        return Path(name)
-
     def clean_temp(self) -> None:
         """Remove temporary files a killed run left behind."""
-        if self.tmp.is_dir() and not self.dry_run:
-            for leftover in self.tmp.iterdir():
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+        if not self.dry_run:
+            _empty(self.tmp)
 
     def write(self, rel: str, text: str) -> bool:
         """Write `text` to `rel` (replacing it) unless it already holds exactly that. True if written."""
@@ -75,10 +59,7 @@ class VaultWriter:
             pass
         if self.dry_run:
             return True
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._temp(data, self.tmp)
-        os.replace(tmp, dest)
-        _fsync_dir(dest.parent)
+        atomic_write(dest, text, self.tmp)
         self.written.append(rel)
         return True
 
@@ -88,7 +69,7 @@ class VaultWriter:
         if self.dry_run:
             return
         dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._temp(text.encode("utf-8"), self.tmp)
+        tmp = _write_temp(text.encode("utf-8"), self.tmp)
         try:
             os.link(tmp, dest)
         except FileExistsError:
@@ -116,13 +97,32 @@ def _free_name(folder: Path, name: str) -> Path:
 TMP_DIR = ".triage-tmp"
 
 
-def clean_temp(folder: Path) -> None:
-    """Remove what a killed run left in `folder/.triage-tmp/`."""
-    tmp = folder / TMP_DIR
+def _empty(tmp: Path) -> None:
     if tmp.is_dir():
         for leftover in tmp.iterdir():
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def clean_temp(folder: Path) -> None:
+    """Remove what a killed run left in `folder/.triage-tmp/`."""
+    _empty(folder / TMP_DIR)
+
+
+def _write_temp(data: bytes, folder: Path) -> Path:
+    """`data` in a new fsynced temporary file in `folder` (removed again if writing fails)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        raise
+    return Path(name)
 
 
 def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -> Path:
@@ -164,22 +164,15 @@ def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -
     return dest
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace `path` with `text` atomically (temporary file beside it, fsync, rename)."""
+def atomic_write(path: Path, text: str, tmp_dir: Path | None = None) -> None:
+    """Replace `path` with `text` atomically: an fsynced temporary file (in `tmp_dir`, on the same
+    file system; beside `path` by default), renamed into place, then the folder fsynced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(name, path)
+    os.replace(_write_temp(text.encode("utf-8"), tmp_dir or path.parent), path)
+    _fsync_dir(path.parent)
 
 
 def write_error_file(folder: Path, name: str, text: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
     dest = folder / f"{name}.error.txt"
-    (folder / TMP_DIR).mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder / TMP_DIR)[1])
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, dest)
+    atomic_write(dest, text, folder / TMP_DIR)
     return dest
