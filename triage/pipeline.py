@@ -28,7 +28,8 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,10 +70,22 @@ class Report:
         return {"processed": self.processed, "skipped": self.skipped, "failed": self.failed}
 
 
-def lock(ws: Workspace) -> FileLock:
-    """The workspace lock (an OS lock: a killed run's lock is released with its process)."""
+@contextmanager
+def locked(ws: Workspace) -> Iterator[None]:
+    """Hold the workspace lock (an OS lock: a killed run's lock goes with its process), or raise
+    LockedError at once if another run holds it."""
     ws.state_dir.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(ws.state_dir / "run.lock"), timeout=0)
+    lock = FileLock(str(ws.state_dir / "run.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise LockedError(
+            f"another triage run is using {ws.root}", "wait for it to finish; this run changed nothing"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def run(
@@ -86,13 +99,8 @@ def run(
 ) -> Report:
     """Triage every ready capture in the inbox into the vault."""
     started = time.time()
-    try:
-        with lock(ws):
-            report = _run(ws, dry_run, now or dt.datetime.now().replace(microsecond=0), nlp, env, progress)
-    except Timeout:
-        raise LockedError(
-            f"another triage run is using {ws.root}", "wait for it to finish; this run changed nothing"
-        ) from None
+    with locked(ws):
+        report = _run(ws, dry_run, now or dt.datetime.now().replace(microsecond=0), nlp, env, progress)
     if not dry_run:
         summary = {k: len(v) for k, v in report.as_json().items()}
         record_run(ws, started, {**summary, "pages_written": report.pages_written})
@@ -417,23 +425,20 @@ def refresh_pages(
 
 def reindex(ws: Workspace, env: Environment | None = None) -> int:
     """Rebuild every index page from the notes now in the vault. Returns pages written."""
-    try:
-        with lock(ws):
-            taxonomy, rules = load_vocabulary(ws)
-            writer = VaultWriter(ws.vault)
-            writer.clean_temp()
-            written = refresh_pages(
-                writer,
-                env or make_env(ws.vault),
-                load_notes(ws.vault),
-                taxonomy,
-                rules,
-                failed=failed_captures(ws),
-            )
-            (ws.state_dir / "pages-stale").unlink(missing_ok=True)
-            return written
-    except Timeout:
-        raise LockedError(f"another triage run is using {ws.root}", "wait for it to finish") from None
+    with locked(ws):
+        taxonomy, rules = load_vocabulary(ws)
+        writer = VaultWriter(ws.vault)
+        writer.clean_temp()
+        written = refresh_pages(
+            writer,
+            env or make_env(ws.vault),
+            load_notes(ws.vault),
+            taxonomy,
+            rules,
+            failed=failed_captures(ws),
+        )
+        (ws.state_dir / "pages-stale").unlink(missing_ok=True)
+        return written
 
 
 def validate(ws: Workspace) -> list[tuple[str, str]]:
