@@ -88,10 +88,16 @@ class EntityPage:
 
 
 def read_frontmatter(path: Path) -> tuple[dict[str, Any], str | None]:
+    """(properties, None), or ({}, why the file or its frontmatter cannot be read)."""
     try:
         text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError) as exc:
         return {}, f"cannot read: {exc}"
+    return parse_frontmatter(text)
+
+
+def parse_frontmatter(text: str) -> tuple[dict[str, Any], str | None]:
+    """The same, for a note's text already read."""
     try:
         props, _ = split_frontmatter(text)
     except CaptureError as exc:

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import Record, link_target, read_frontmatter
+from .catalog import Record, link_target, parse_frontmatter
 
 VERSION = "2"
 SCHEMA = """
@@ -70,10 +70,10 @@ def sync(vault: Path, records: list[Record]) -> sqlite3.Connection:
                 st = path.stat()
                 if known.get(r.path) == (st.st_size, st.st_mtime_ns):
                     continue
-                text = path.read_text(encoding="utf-8", errors="replace")
+                text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
             except OSError:
                 continue
-            props, _ = read_frontmatter(path)
+            props, _ = parse_frontmatter(text.lstrip("\ufeff"))
             body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
             body = body.split("\n## Capture\n", 1)[-1]  # the capture's own words, not the generated links
             topics = " ".join(str(t) for t in props.get("topics") or [] if isinstance(t, str))
