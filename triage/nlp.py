@@ -255,17 +255,14 @@ def finish(
             )
         lemmas.extend(sys.intern(t.lemma_.lower()) for t in doc if t.is_alpha)  # shared strings
     note.lemmas = lemmas
-    note.sentences = [s.text for s in sentences]
     quotes = len(re.findall(r"[“\"][^”\"]{3,200}[”\"]", note.clean_text))
     note.evidence = round(100 * (numbers + ents + quotes) / max(note.words, 1), 2)
 
     handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.body)]
-    known = dict(known)
     author = re.match(r"^\s*(.+?)\s*\(@([A-Za-z0-9_]{2,30})\)\s*$", note.author or "")
     if author:  # "Priya Raman (@priya_evals)": the handle and the name are one person
         name = author.group(1)
-        for form in (name, author.group(2)):
-            known.setdefault(key(form), (name, "person"))
+        known = {key(form): (name, "person") for form in (name, author.group(2))} | known
     extracted = rank_entities(mentions, max(len(note.clean_text), 1), handles, known, max_entities)
     given = note.given
     note.entities = (

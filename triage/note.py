@@ -5,7 +5,7 @@ Stages, in order, and what each fills (see `pipeline.py`):
 1. reader    `source`, `raw_sha256`, `text`, `given`, `body`, `mtime`, `inbox_folder`
 2. normalize + infer `title`, `url`, `author`, `creator`, `captured_date`, `platform`, `format`,
              `original_filename`, `status`, `id` (when given), `extra`
-3. nlp       `clean_text`, `words`, `sentences`, `entities`, `key_insights`, `synopsis`
+3. nlp       `clean_text`, `words`, `lemmas`, `evidence`, `entities`, `key_insights`, `synopsis`
 4. classify  `topics`, `teleology`, `signal_tier`, `notebooklm_category`, `reasons`
 5. plan      `id` (when new), `note_path`, `tags`, `aliases`, `triaged_at`
 6. render / vault writer: nothing on the note; they turn it into files.
@@ -116,8 +116,6 @@ class Note:
     clean_text: str = ""
     """nlp: the body with markdown removed, one block per paragraph; what spaCy reads."""
     words: int = 0
-    sentences: list[str] = field(default_factory=list)
-    """nlp: candidate sentences (clean text), in document order."""
     entities: list[Entity] = field(default_factory=list)
     key_insights: list[str] = field(default_factory=list)
     synopsis: str = ""

@@ -227,7 +227,7 @@ def _run(
     for note in notes:
         try:
             classify(note, taxonomy, rules, ws.settings.max_topics, model)
-            note.lemmas, note.sentences = [], []  # scratch of the NLP stage: free it for big backlogs
+            note.lemmas = []  # scratch of the NLP stage: free it for big backlogs
             kept.append(note)
         except CaptureError as exc:
             _fail(report, ws, note.source, exc, dry_run)
