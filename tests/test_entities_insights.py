@@ -1,4 +1,12 @@
-from triage.entities import Mention, canonical, is_junk, merge_given, rank_entities, refine_type
+from triage.entities import (
+    Mention,
+    canonical,
+    is_junk,
+    merge_given,
+    rank_entities,
+    refine_type,
+    shouted,
+)
 from triage.insights import Sentence, reject_reason, score, select_insights, select_synopsis
 from triage.note import Entity
 
@@ -107,3 +115,32 @@ def test_synopsis_is_whole_sentences_within_limit():
     syn = select_synopsis(sents, score(sents, set()))
     assert len(syn) <= 300 and syn.endswith(".")
     assert syn.startswith("A piece about why grids")
+
+
+def test_shouted_words_and_chat_are_not_names():
+    assert shouted("AWESOME", proper=True) and shouted("BAD", proper=False)
+    assert not shouted("NASA", proper=True) and not shouted("GPT-4", proper=False)
+    for chat in ["LOL", "wtf", "AF", "Lmao", "bruh"]:
+        assert is_junk(canonical(chat), "organization"), chat
+    assert is_junk("Awwwww", "person") and not is_junk("Ssundee", "person")
+    ms = [
+        Mention("AWESOME", "organization", 10, proper=True, common=True),
+        Mention("NASA", "organization", 30, proper=True, common=True),
+        Mention("Dude", "person", 50, common=True),
+        Mention("Wendy", "person", 70),
+    ]
+    assert [e.name for e in rank_entities(ms, 100)] == ["NASA", "Wendy"]
+
+
+def test_a_lone_given_name_is_a_person_unless_ner_keeps_saying_otherwise():
+    once = [Mention("Wendy", "organization", 10, given=True)]
+    assert [(e.name, e.type) for e in rank_entities(once, 100)] == [("Wendy", "person")]
+    often = [Mention("Meta", "organization", i, given=True) for i in (10, 40, 70)]
+    assert [(e.name, e.type) for e in rank_entities(often, 100)] == [("Meta", "organization")]
+    # Names found by the lexicon alone yield to NER's type for the same name.
+    mixed = [Mention("Meta", "organization", 10), Mention("Meta", "person", 50, guessed=True)]
+    assert rank_entities(mixed, 100)[0].type == "organization"
+    assert rank_entities([Mention("Kenny", "person", 5, guessed=True)], 100)[0].type == "person"
+    # Only name-shaped text turns into a person.
+    shouting = [Mention("WENDY'S", "organization", 10, given=True)]
+    assert rank_entities(shouting, 100)[0].type == "organization"

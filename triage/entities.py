@@ -116,6 +116,14 @@ GENERIC = {
     "gdp",
     "roi",
 }
+# Chat abbreviations and interjections: never a name, and trimmed off the ends of one
+# ("Crissy lol", "LOL Fak": see `triage.nlp`).
+CHAT = {
+    *"af wtf wth omg lol lmao lmaoo lmfao rofl smh tbh idk ikr fml ffs tfw mfw irl ngl nsfw".split(),
+    *"plz pls thx thnx rip hmm hmmm haha hahaha yay ugh xd http https btw fyi asap lmk idc".split(),
+    *"ya yall bro bruh brah fam congrats aww awww tho altho iam im ima imma gonna wanna gotta".split(),
+    *"kinda sorta lovin luv cuz coz".split(),
+}
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
 _EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—-]+|[\s\"'“”‘’(),.:;!?–—-]+$")
@@ -135,6 +143,13 @@ class Mention:
     """Opens its sentence (where capitalised common words get mistaken for names)."""
     proper: bool = False
     """The tagger calls one of its words a proper noun (lets a lowercase name through: "emma")."""
+    common: bool = False
+    """Every word is an ordinary English word (`Lexicon.common`): "Idiot", "AWESOME", "Amazon"."""
+    given: bool = False
+    """It reads as a person's name: an English given name (`Lexicon.given_en`), then no ordinary
+    words."""
+    guessed: bool = False
+    """Found by the lexicon, not by NER: where NER typed the same name, NER's type wins."""
 
 
 def canonical(text: str) -> str:
@@ -172,6 +187,16 @@ def refine_type(name: str, type_: str) -> str:
     return type_
 
 
+PERSON_SHAPE = re.compile(r"^[A-Za-zÀ-ÿ][a-zà-ÿ'’-]+(?: [A-Za-zÀ-ÿ][a-zà-ÿ'’-]+){0,2}$")
+"""One to three words, none of them in capitals: "Wendy", "Mauro renallo", not "WENDY'S" or "Jay & Co"."""
+
+
+def shouted(name: str, proper: bool) -> bool:
+    """An ordinary word in capitals ("AWESOME", "BAD"), not an acronym ("NASA"): five letters or
+    more, or not tagged as a proper noun."""
+    return name.isalpha() and name.isupper() and (len(name) >= 5 or not proper)
+
+
 def key(text: str) -> str:
     """Merge key: letters and digits only, case-folded ("Open AI" and "OpenAI" meet)."""
     return re.sub(r"[\W_]+", "", text.casefold())
@@ -180,7 +205,9 @@ def key(text: str) -> str:
 def is_junk(name: str, type_: str, proper: bool = False) -> bool:
     if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
         return True
-    if name.casefold() in GENERIC:
+    if name.casefold() in GENERIC or name.casefold() in CHAT:
+        return True
+    if re.search(r"([a-z])\1\1", name.casefold()):  # "Awwwww", "LOLOLOL" is no name; "LMAOOO"
         return True
     if re.match(r"^[\d$€£%+~.,]", name):  # numbers, amounts, "72+ hour", "2030s"
         return True
@@ -203,6 +230,9 @@ def _best_display(forms: Counter[str]) -> str:
 class _Group:
     forms: Counter[str] = field(default_factory=Counter)
     types: Counter[str] = field(default_factory=Counter)
+    """NER's types of the mentions."""
+    guesses: Counter[str] = field(default_factory=Counter)
+    """Types of mentions found by the lexicon (`Mention.guessed`)."""
     aliases: set[str] = field(default_factory=set)
     score: float = 0.0
     first: int = 0
@@ -210,6 +240,10 @@ class _Group:
     """Mentions outside headings."""
     lone_starts: int = 0
     """Mentions that open their sentence."""
+    common: bool = True
+    """Every mention is made of ordinary English words."""
+    given: bool = False
+    """A mention reads as a person's name (`Mention.given`)."""
 
     @property
     def display(self) -> str:
@@ -217,7 +251,14 @@ class _Group:
 
     @property
     def type(self) -> str:
-        return self.types.most_common(1)[0][0]
+        """The type most mentions have. NER types a lone given name as an organisation or a place
+        ("Wendy", "Brett"): named once, it is a person; named often and typed so each time, NER
+        is probably right ("Meta")."""
+        type_ = (self.types or self.guesses).most_common(1)[0][0]
+        once = sum(self.types.values()) == 1
+        if type_ != "person" and once and self.given and PERSON_SHAPE.match(self.display):
+            return "person"
+        return type_
 
 
 def rank_entities(
@@ -238,7 +279,16 @@ def rank_entities(
     def weight(start: int, emphasis: bool) -> float:
         return (1.0 - 0.5 * (start / max(text_length, 1))) * (2.0 if emphasis else 1.0)
 
-    def add(name: str, type_: str, start: int, emphasis: bool, sent_start: bool = False) -> None:
+    def add(
+        name: str,
+        type_: str,
+        start: int,
+        emphasis: bool,
+        sent_start: bool = False,
+        common: bool = False,
+        given: bool = False,
+        guessed: bool = False,
+    ) -> None:
         k = key(name)
         if k in known:
             name, type_ = known[k]
@@ -248,7 +298,9 @@ def rank_entities(
             return
         g = groups.setdefault(k, _Group(first=start))
         g.forms[name] += 1
-        g.types[refine_type(name, type_)] += 1
+        (g.guesses if guessed else g.types)[refine_type(name, type_)] += 1
+        g.common &= common
+        g.given |= given
         g.score += weight(start, emphasis)
         g.body += not emphasis
         g.lone_starts += sent_start
@@ -262,16 +314,16 @@ def rank_entities(
         k = key(name)
         if k not in known and is_junk(name, m.type, m.proper) and not (k in proper and name.islower()):
             continue
-        add(name, m.type, m.start, m.emphasis, m.sent_start)
+        if k not in known and m.common and not m.given and shouted(name, m.proper):
+            continue
+        add(name, m.type, m.start, m.emphasis, m.sent_start, m.common, m.given, m.guessed)
 
     # Title-case headings fool NER: a name must also appear in the text itself. A single
     # capitalised word seen once, at a sentence start, is most likely a common word.
     for k in list(groups):
         g = groups[k]
-        if k in known:
-            continue
         lone_word = len(g.display.split()) == 1 and sum(g.forms.values()) == 1 and g.lone_starts
-        if g.body == 0 or (lone_word and g.type != "person"):
+        if k not in known and (g.body == 0 or (lone_word and g.type != "person")):
             del groups[k]
 
     # Short person names ("Dario", "Amodei") join the one full name they abbreviate.
@@ -287,6 +339,12 @@ def rank_entities(
             target.score += g.score
             target.aliases.update(g.forms)
             target.first = min(target.first, g.first)
+            del groups[k]
+
+    # A person has a name: one ordinary word ("Dude", "Dad", "Idiot") is not one.
+    for k in list(groups):
+        g = groups[k]
+        if k not in known and g.type == "person" and g.common and len(g.display.split()) == 1:
             del groups[k]
 
     # @handles join the person whose name they spell, else stand as a person of their own.

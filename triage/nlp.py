@@ -6,7 +6,9 @@ pipeline builds the `nlp` object once and passes it in.
 What spaCy runs: tok2vec, tagger, attribute_ruler, lemmatizer (lemmas for topics and insight
 scoring), ner (entities) and senter (sentences). The dependency parser is excluded: no output uses
 it, and `senter` gives sentences at a fraction of the cost. When the vault has entity pages, an
-`entity_ruler` before `ner` makes their names and aliases win over the model's guesses.
+`entity_ruler` before `ner` makes their names and aliases win over the model's guesses. NER's
+entities become mentions in `triage.mentions`, which repairs them with `triage.lexicon`'s word
+lists, and `triage.entities` canonicalises and ranks them.
 
 Long texts are cut at block boundaries into chunks of at most `CHUNK_CHARS`, and everything goes
 through `nlp.pipe` in batches, so cost stays linear and no input reaches spaCy's `max_length`.
@@ -25,6 +27,8 @@ from typing import TYPE_CHECKING, Any
 from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
 from .errors import ModelError
 from .insights import Sentence, score, select_insights, select_synopsis
+from .lexicon import Lexicon, load_lexicon
+from .mentions import SHORT_POST, doc_mentions
 from .note import Note
 from .text import blocks, bold_spans, first_sentences, shorten, word_count
 
@@ -87,7 +91,9 @@ class _Chunk:
 
 
 def prepare(note: Note) -> list[tuple[str, str]]:
-    """The note's blocks, cleaned; a block equal to the title counts as a heading."""
+    """The note's blocks, cleaned; a block equal to the title counts as a heading. Short lines
+    without closing punctuation read as headings, but when nothing else is left (a one-line post)
+    they are the text itself."""
     title_key = note.title.strip().casefold()
     out = []
     for kind, text in blocks(note.body):
@@ -97,6 +103,8 @@ def prepare(note: Note) -> list[tuple[str, str]]:
         if text.casefold() == title_key:
             kind = "heading"
         out.append((kind, text))
+    if all(kind == "heading" for kind, _ in out):
+        out = [("heading" if text.casefold() == title_key else "para", text) for _, text in out]
     return out
 
 
@@ -128,12 +136,6 @@ def chunk(index: int, parts: list[tuple[str, str]], limit: int = CHUNK_CHARS) ->
             current.text += sep + piece
     if current.text:
         yield current
-
-
-def _title_case(text: str) -> bool:
-    """Title Case Headings Fool NER; a heading that reads like a sentence does not."""
-    words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
-    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[Sentence]:
@@ -190,11 +192,14 @@ def analyze(
     known: dict[str, tuple[str, str]] | None = None,
     workers: int = 0,
     on_done: Callable[[int, Note], None] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> None:
     """Fill the nlp fields of every note, running spaCy over all of them in one stream.
 
     `nlp.pipe` keeps order, so a note is finished (and its spaCy docs freed) as soon as its last
-    chunk comes back: memory follows the largest capture, not the backlog."""
+    chunk comes back: memory follows the largest capture, not the backlog. `lexicon` defaults to
+    the one built for `nlp` (once per `nlp` object)."""
+    lex = lexicon or lexicon_for(nlp)
     prepared = [prepare(n) for n in notes]
     for note, parts in zip(notes, prepared, strict=True):
         note.clean_text = "\n\n".join(text for _, text in parts)
@@ -208,24 +213,30 @@ def analyze(
     done: set[int] = set()
     for doc, ch in stream:
         if pending and pending[0][0].note != ch.note:
-            finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {})
+            finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {}, lex)
             done.add(pending[0][0].note)
             if on_done:
                 on_done(len(done), notes[pending[0][0].note])
             pending = []
         pending.append((ch, doc))
     if pending:
-        finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {})
+        finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {}, lex)
         done.add(pending[0][0].note)
     for i, note in enumerate(notes):
         if i not in done:  # a capture with no text for spaCy
-            finish(note, [], key_insights, max_entities, known or {})
+            finish(note, [], key_insights, max_entities, known or {}, lex)
 
 
 def finish(
-    note: Note, docs: list[tuple[_Chunk, Doc]], k: int, max_entities: int, known: dict[str, tuple[str, str]]
+    note: Note,
+    docs: list[tuple[_Chunk, Doc]],
+    k: int,
+    max_entities: int,
+    known: dict[str, tuple[str, str]],
+    lex: Lexicon | None = None,
 ) -> None:
     """Turn one note's spaCy docs into sentences, entities, insights, synopsis and lemmas."""
+    lex = lex or Lexicon()
     bold = bold_spans(note.body)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
@@ -233,26 +244,9 @@ def finish(
     numbers = ents = 0
     for ch, doc in docs:
         sentences.extend(_sentences(doc, ch, len(sentences), bold))
-        for ent in doc.ents:
-            if ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY"):
-                numbers += 1
-            type_ = SPACY_TYPES.get(ent.label_)
-            if type_ is None:
-                continue
-            ents += 1
-            block = bisect.bisect_right(ch.starts, ent.start_char) - 1
-            end = ch.starts[block + 1] if block + 1 < len(ch.starts) else len(ch.text)
-            text = ent.ent_id_ or ch.text[ent.start_char : min(ent.end_char, end)].strip()
-            mentions.append(
-                Mention(
-                    text,
-                    type_,
-                    ch.offset + ent.start_char,
-                    emphasis=ch.kinds[block] == "heading" and _title_case(ch.block_text(block)),
-                    sent_start=ent.start == ent.sent.start or ent.start_char == ch.starts[block],
-                    proper=any(t.pos_ == "PROPN" for t in ent),
-                )
-            )
+        numbers += sum(ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY") for ent in doc.ents)
+        ents += sum(ent.label_ in SPACY_TYPES for ent in doc.ents)
+        mentions.extend(doc_mentions(doc, ch, lex, short=len(note.clean_text) < SHORT_POST))
         lemmas.extend(sys.intern(t.lemma_.lower()) for t in doc if t.is_alpha)  # shared strings
     note.lemmas = lemmas
     quotes = len(re.findall(r"[“\"][^”\"]{3,200}[”\"]", note.clean_text))
@@ -283,6 +277,16 @@ def finish(
             or shorten(note.title, 299).rstrip("…") + "."
         )
     note.synopsis = re.sub(r"[`*]|\[\[|\]\]", "", note.synopsis)
+
+
+_LEXICON: list[tuple[Any, Lexicon]] = []
+
+
+def lexicon_for(nlp: Language) -> Lexicon:
+    """The lexicon for this `nlp` object, built on first use (about 0.5 s) and kept with it."""
+    if not _LEXICON or _LEXICON[0][0] is not nlp:
+        _LEXICON[:] = [(nlp, load_lexicon(nlp))]
+    return _LEXICON[0][1]
 
 
 def _lemmas_of(title: str, sentences: list[Sentence]) -> set[str]:

@@ -180,3 +180,9 @@ def first_sentences(text: str, limit: int) -> str:
             break
         out = candidate
     return out
+
+
+def title_case(text: str) -> bool:
+    """Title Case Headings Fool NER; a heading that reads like a sentence does not."""
+    words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)

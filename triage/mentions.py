@@ -1,0 +1,203 @@
+"""Stage 3, entities: from spaCy's NER to `Mention`s, with the lexicon correcting the model.
+
+spaCy's small English model reads news well and social posts badly. With `triage.lexicon`'s word
+lists, these rules repair what it gets wrong, and `triage.entities` then canonicalises and ranks:
+
+- a list NER took for one entity is split: "Jay & Trish", "Dwayne, Ty" (when every part starts
+  with a given name), "Canelo vs Julio César" (always);
+- chat words are trimmed off a name's ends: "Crissy lol" -> "Crissy";
+- a stage name or title makes a person: "DJ Khaled", "Lil Yachty" (kept in the name), "Dr Chen"
+  (left out of it);
+- a given name takes the family name NER left out: "Kylie minogue";
+- a given name NER typed as an organisation or a place reads as a person (`Mention.given`; the
+  type itself is decided in `entities`). In longer text only for names common in
+  English-speaking countries: there NER has context and "Meta" or "Claude" are things. In a short
+  post (under `SHORT_POST` characters: a single X post, a comment) any locale's given name counts;
+- people NER missed entirely: a given name outside any entity, capitalised, tagged a proper noun,
+  or (if common in English-speaking countries) in lowercase: "Kenny, you need...", "emma and".
+
+Each function takes the spaCy `Doc` of one chunk and the chunk's layout (`Layout`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .entities import CHAT, SPACY_TYPES, Mention
+from .lexicon import Lexicon
+from .text import title_case
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+SHORT_POST = 300
+"""Characters of clean text under which a capture reads as one post."""
+JOINERS = {",", "&", "and", "/", "+"}
+VERSUS = {"vs", "vs.", "v.", "versus"}
+STAGE = {"dj", "lil", "mc", "lord", "papa", "mama", "uncle", "auntie"}
+"""Words before a name that are part of how the person is called: kept in the name."""
+TITLES = {"mr", "mrs", "ms", "dr", "sir", "dame", "president", "senator", "governor", "coach", "professor"}
+"""Titles before a name: they make it a person's, and are left out of it."""
+
+
+class Layout(Protocol):
+    """Where a chunk of text sits in its note (`triage.nlp` cuts notes into chunks)."""
+
+    text: str
+    offset: int
+    starts: list[int]
+    kinds: list[str]
+
+    def block_text(self, block: int) -> str: ...
+
+
+def doc_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool = False) -> list[Mention]:
+    """Every mention in one chunk: NER's entities, repaired, then the people NER missed."""
+    return [*_entity_mentions(doc, ch, lex, short), *_name_mentions(doc, ch, lex)]
+
+
+def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Mention]:
+    out = []
+    for ent in doc.ents:
+        type_ = SPACY_TYPES.get(ent.label_)
+        if type_ is None:
+            continue
+        parts = [p for p in (_trim_chat(p) for p in _split(ent, lex)) if len(p)]
+        people = len(parts) > 1 and all(lex.is_given(p[0].text) for p in parts)
+        for part in parts:
+            titled = _titled(part)
+            span = part if titled is None else titled
+            given = _reads_as_person(span, type_, lex, short)
+            stop = _surname_end(doc, span.end, lex) if given and len(span) == 1 else span.end
+            whole = len(parts) == 1 and span is ent
+            out.append(
+                _mention(
+                    ch,
+                    span,
+                    doc[stop - 1].idx + len(doc[stop - 1]),
+                    "person" if people or titled is not None else type_,
+                    text=ent.ent_id_ if whole else "",  # an entity page's name (entity ruler)
+                    proper=any(t.pos_ == "PROPN" or _unknown(t, lex) for t in span),
+                    common=_ordinary(span, lex),
+                    given=given,
+                )
+            )
+    return out
+
+
+def _name_mentions(doc: Doc, ch: Layout, lex: Lexicon) -> list[Mention]:
+    """Given names outside any entity. Names that are also English words ("Grace", "Will",
+    "Jimmy") are left to NER: on the dev set they cost more than they add."""
+    out = []
+    for tok in doc:
+        if tok.ent_type_ or not tok.is_alpha or not lex.is_given(tok.text):
+            continue
+        if lex.in_dictionary(tok.text, tok.lemma_):
+            continue
+        title = tok.text[0].isupper() and not tok.is_upper
+        lower = tok.is_lower and not tok.is_stop and lex.is_english_given(tok.text)
+        if not (title or lower or tok.pos_ == "PROPN"):
+            continue
+        end = _surname_end(doc, tok.i + 1, lex)
+        span = doc[tok.i : end]
+        out.append(_mention(ch, span, span.end_char, "person", proper=True, given=True, guessed=True))
+    return out
+
+
+def _mention(ch: Layout, span: Span, end_char: int, type_: str, text: str = "", **flags: bool) -> Mention:
+    """A mention of `span` (up to `end_char`, never past its block), placed in the note."""
+    block = bisect.bisect_right(ch.starts, span.start_char) - 1
+    block_end = ch.starts[block + 1] if block + 1 < len(ch.starts) else len(ch.text)
+    return Mention(
+        text or ch.text[span.start_char : min(end_char, block_end)].strip(),
+        type_,
+        ch.offset + span.start_char,
+        emphasis=ch.kinds[block] == "heading" and title_case(ch.block_text(block)),
+        sent_start=span[0].is_sent_start or span.start_char == ch.starts[block],
+        **flags,
+    )
+
+
+def _reads_as_person(span: Span, type_: str, lex: Lexicon, short: bool) -> bool:
+    """A given name first, then no ordinary words ("Wendy", "Mauro Ranallo", not "Claude Code");
+    see the module docstring for which given names count where."""
+    first = span[0].text
+    if any(lex.is_ordinary(t.text, t.lemma_) for t in span[1:] if t.is_alpha):
+        return False
+    if type_ == "place":  # not "India" or "Jordan"
+        return lex.is_given(first) and not lex.in_dictionary(first)
+    return lex.is_english_given(first) or (short and lex.is_given(first))
+
+
+def _split(ent: Span, lex: Lexicon) -> list[Span]:
+    """The parts of an entity on either side of "vs"; or between commas, "&" and "and" if every
+    part starts with a given name; else the entity whole."""
+    for joiners, people in ((VERSUS, False), (JOINERS, True)):
+        parts, start = [], ent.start
+        for tok in ent:
+            if tok.lower_ in joiners:
+                parts.append(ent.doc[start : tok.i])
+                start = tok.i + 1
+        parts.append(ent.doc[start : ent.end])
+        if len(parts) > 1 and all(len(p) and (not people or lex.is_given(p[0].text)) for p in parts):
+            return parts
+    return [ent]
+
+
+def _trim_chat(span: Span) -> Span:
+    """The span without chat words at its ends: "Crissy lol" -> "Crissy"."""
+    start, end = span.start, span.end
+    while start < end and span.doc[start].lower_ in CHAT:
+        start += 1
+    while end > start and span.doc[end - 1].lower_ in CHAT:
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else span.doc[start:end]
+
+
+def _titled(span: Span) -> Span | None:
+    """The span as a person's name if a stage name or a title opens it or comes before it."""
+    first = span[0].lower_.rstrip(".")
+    before = span.doc[span.start - 1].lower_.rstrip(".") if span.start else ""
+    if first in STAGE or first in TITLES:
+        return span if len(span) > 1 else None
+    if before in STAGE:
+        return span.doc[span.start - 1 : span.end]
+    return span if before in TITLES else None
+
+
+def _surname_end(doc: Doc, end: int, lex: Lexicon) -> int:
+    """Where a name that starts with a given name ends: it takes up to two following words that
+    read as a family name ("Kylie Minogue", "Kylie minogue", not "Kylie feel" or "Kylie Jenner's
+    FRIEND")."""
+    stop = end
+    while stop < len(doc) and stop - end < 2:
+        tok = doc[stop]
+        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start or tok.is_upper:
+            break
+        if tok.pos_ != "PROPN":
+            break
+        if tok.is_title and lex.is_ordinary(tok.text, tok.lemma_):
+            break
+        if tok.is_lower and lex.in_dictionary(tok.text, tok.lemma_):
+            break
+        if not (tok.is_title or tok.is_lower):
+            break
+        stop += 1
+    return stop
+
+
+def _unknown(token: Token, lex: Lexicon) -> bool:
+    """A word no dictionary knows ("lebron", "hangwani"): in lowercase text, likely a name."""
+    return (
+        token.is_alpha
+        and len(token) > 2
+        and token.lower_ not in CHAT
+        and not lex.in_dictionary(token.text, token.lemma_)
+    )
+
+
+def _ordinary(span: Any, lex: Lexicon) -> bool:
+    """Every word of the span is an ordinary English word (and it has words: not "GPT-1")."""
+    words = [t for t in span if t.is_alpha]
+    return bool(words) and all(lex.is_ordinary(t.text, t.lemma_) for t in words)
