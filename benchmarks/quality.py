@@ -7,7 +7,9 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
 - Key insights, SciTLDR-A dev: precision at 1 and at 3 against `source_labels`; lead-k, random-k
   (seed 13) and TextRank (pytextrank on the same spaCy model).
 - Key insights, kpcrowd-500n: share of the top-3 sentences that contain a gold key phrase, and share
-  of a story's gold key phrases the top-3 sentences cover; same baselines.
+  of a story's gold key phrases the top-3 sentences cover; same baselines, plus two oracles that
+  pick knowing the gold phrases: from all sentences (the measure's ceiling) and from the sentences
+  triage's filters allow (no fragments, questions, run-ons...).
 - Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
   against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
   here (`organization`) for both systems: spaCy's ORG does not separate them.
@@ -35,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from triage.config import Taxonomy, Topic, default_text, parse_rules  # noqa: E402
 from triage.infer import infer_metadata  # noqa: E402
+from triage.insights import SOFT, Sentence, reject_reason  # noqa: E402
 from triage.nlp import analyze, load_nlp  # noqa: E402
 from triage.note import Note  # noqa: E402
 from triage.yamlio import safe_load_mapping  # noqa: E402
@@ -168,6 +171,31 @@ def split_sentences(nlp, lines: list[str]) -> list[str]:
     return out
 
 
+def allowed_sentences(nlp, lines: list[str]) -> list[str]:
+    """The sentences triage's filters let through (`reject_reason`: strict or soft)."""
+    out = []
+    for doc in nlp.pipe(lines):
+        for sent in doc.sents:
+            s = Sentence(sent.text.strip(), 0, has_verb=any(t.pos_ in ("VERB", "AUX") for t in sent))
+            if s.text and reject_reason(s) in (None, *SOFT):
+                out.append(s.text)
+    return out
+
+
+def oracle(sentences: list[str], pats: list[re.Pattern[str]]) -> list[str]:
+    """The best K sentences for this measure, chosen knowing the gold phrases: greedily the one
+    covering most phrases not yet covered (sentences with a phrase first)."""
+    found = [{j for j, p in enumerate(pats) if p.search(s.lower())} for s in sentences]
+    chosen: list[int] = []
+    covered: set[int] = set()
+    for _ in range(min(K, len(sentences))):
+        rest = [i for i in range(len(sentences)) if i not in chosen]
+        best = max(rest, key=lambda i: (bool(found[i]), len(found[i] - covered)))
+        chosen.append(best)
+        covered |= found[best]
+    return [sentences[i] for i in chosen]
+
+
 def bench_kpcrowd_insights(data: Path, nlp, tr, limit: int | None) -> None:
     docs = [d for d in kp_docs(data, limit) if d[2]]  # headline-only stories have no sentences to pick
     rng = random.Random(13)
@@ -185,6 +213,8 @@ def bench_kpcrowd_insights(data: Path, nlp, tr, limit: int | None) -> None:
             "lead-k": sentences[:K],
             "random-k": [sentences[i] for i in rng.sample(range(n), min(K, n))],
             "TextRank": [sentences[i] for i in textrank_order(tr, sentences)[:K]],
+            "oracle, any sentence (ceiling)": oracle(sentences, pats),
+            "oracle, sentences triage may pick": oracle(allowed_sentences(nlp, body), pats),
         }
         for name, chosen in picks.items():
             low = [c.lower() for c in chosen]
