@@ -125,8 +125,8 @@ def _reads_as_person(span: Span, type_: str, lex: Lexicon, short: bool) -> bool:
     first = span[0].text
     if any(lex.is_ordinary(t.text, t.lemma_) for t in span[1:] if t.is_alpha):
         return False
-    if type_ == "place":  # not "India" or "Jordan"
-        return lex.is_given(first) and not lex.in_dictionary(first)
+    if type_ == "place" and lex.in_dictionary(first):  # "India", "Jordan"
+        return False
     return lex.is_english_given(first) or (short and lex.is_given(first))
 
 
