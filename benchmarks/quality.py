@@ -326,6 +326,17 @@ def bench_wnut(data: Path, nlp, limit: int | None) -> None:
         ["method", "precision", "recall", "F1"],
         rows,
     )
+    half = len(docs) // 2
+    parts = {"first half": slice(0, half), "second half": slice(half, None), "odd posts": slice(1, None, 2)}
+    steady = []
+    for name, part in parts.items():
+        raw_f1, our_f1 = prf(raw_pred[part], gold[part])[2], prf(ours[part], gold[part])[2]
+        steady.append([name, raw_f1, our_f1, f"{our_f1 - raw_f1:+.3f}"])
+    table(
+        "Entities, WNUT-17 dev, F1 on parts of the set (is the gain steady?)",
+        ["posts", "raw spaCy", "triage", "gain"],
+        steady,
+    )
 
 
 # --- topics ----------------------------------------------------------------------------------------
