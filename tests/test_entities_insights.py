@@ -144,3 +144,11 @@ def test_a_lone_given_name_is_a_person_unless_ner_keeps_saying_otherwise():
     # Only name-shaped text turns into a person.
     shouting = [Mention("WENDY'S", "organization", 10, given=True)]
     assert rank_entities(shouting, 100)[0].type == "organization"
+
+
+def test_an_entity_pages_type_is_never_overridden_by_the_name_rules():
+    known = {"meta": ("Meta", "organization")}
+    ents = rank_entities([Mention("Meta", "organization", 10, given=True)], 100, known=known)
+    assert [(e.name, e.type) for e in ents] == [("Meta", "organization")]
+    ents = rank_entities([Mention("Meta", "person", 10, given=True, guessed=True)], 100, known=known)
+    assert [(e.name, e.type) for e in ents] == [("Meta", "organization")]

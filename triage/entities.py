@@ -294,6 +294,7 @@ def rank_entities(
             name, type_ = known[k]
             k = key(name)
             emphasis = False  # the user named it: a heading mention is enough
+            given = guessed = False  # and typed it: no lexicon rule overrides the page's type
         if not k:
             return
         g = groups.setdefault(k, _Group(first=start))
