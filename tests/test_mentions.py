@@ -65,3 +65,11 @@ def test_in_longer_text_ner_keeps_things_named_like_people(nlp):
     assert ("Meta", "organization") in entities(nlp, body)
     # In one short post, a given name NER calls an organisation is read as a person.
     assert ("Marcelo", "person") in entities(nlp, "Marcelo is the star of real madrid, not ronaldo.")
+
+
+def test_an_entity_page_fixes_a_type_for_short_captures_too(nlp):
+    body = "Meta is hiring again."
+    assert ("Meta", "person") in entities(nlp, body)  # a short post: read as a given name
+    note = Note(source=Path("x.md"), body=body, title="")
+    analyze([note], nlp, known={"meta": ("Meta", "organization")})
+    assert [(e.name, e.type) for e in note.entities] == [("Meta", "organization")]
