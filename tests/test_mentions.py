@@ -73,3 +73,15 @@ def test_an_entity_page_fixes_a_type_for_short_captures_too(nlp):
     note = Note(source=Path("x.md"), body=body, title="")
     analyze([note], nlp, known={"meta": ("Meta", "organization")})
     assert [(e.name, e.type) for e in note.entities] == [("Meta", "organization")]
+
+
+def test_name_lists_are_cached_and_rebuilt_when_faker_changes():
+    from triage.lexicon import name_lists, names_json
+
+    lists, fresh = name_lists(None)
+    assert fresh and "wendy" in lists["given_en"]
+    text = names_json(lists)
+    again, fresh = name_lists(text)
+    assert not fresh and again == lists
+    stale = text.replace('"faker": "', '"faker": "0.0-')
+    assert name_lists(stale)[1] and name_lists("{not json")[1]

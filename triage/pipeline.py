@@ -7,7 +7,7 @@
     read bytes -> Note (text, frontmatter)      reader.read_capture
     drop duplicates (sha256 already in vault)   here
     metadata: normalise given, infer missing    infer.infer_metadata
-    spaCy over all captures in one stream       nlp.load_nlp, nlp.analyze
+    spaCy over all captures in one stream       nlp.load_nlp, lexicon (here), nlp.analyze
     topics, teleology, tier                     classify.classify
   phase 2: render and write
     ids, file names, entity names, tags         plan (here)
@@ -55,6 +55,8 @@ from .vault import VaultWriter, clean_temp, move_original, write_error_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+    from .lexicon import Lexicon
 
 log = logging.getLogger("triage")
 
@@ -221,6 +223,7 @@ def _run(
             known,
             ws.settings.workers,
             analysed,
+            lexicon(ws, nlp, dry_run),
         )
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, dry_run) if notes else None
@@ -274,6 +277,21 @@ def _run(
         )
         stale.unlink()
     return report
+
+
+def lexicon(ws: Workspace, nlp: Language, dry_run: bool) -> Lexicon:
+    """The entity rules' word lists, the Faker name lists cached in `.triage/lexicon.json`."""
+    from .lexicon import load_lexicon, name_lists, names_json
+
+    cache = ws.state_dir / "lexicon.json"
+    try:
+        cached = cache.read_text(encoding="utf-8") if cache.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        cached = None
+    lists, fresh = name_lists(cached)
+    if fresh and not dry_run:
+        VaultWriter(ws.vault).write(".triage/lexicon.json", names_json(lists))
+    return load_lexicon(nlp, lists)
 
 
 def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_run: bool) -> TopicModel | None:
