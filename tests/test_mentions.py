@@ -85,3 +85,11 @@ def test_name_lists_are_cached_and_rebuilt_when_faker_changes():
     assert not fresh and again == lists
     stale = text.replace('"faker": "', '"faker": "0.0-')
     assert name_lists(stale)[1] and name_lists("{not json")[1]
+
+
+def test_no_entities_from_image_descriptions(nlp):
+    body = (
+        "Dario Amodei said the labs will keep scaling.\n\n"
+        '(Description: A text box titled "The Future of General AI Models?" next to a chart.)'
+    )
+    assert entities(nlp, body) == [("Dario Amodei", "person")]

@@ -22,6 +22,7 @@ Each function takes the spaCy `Doc` of one chunk and the chunk's layout (`Layout
 from __future__ import annotations
 
 import bisect
+import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .entities import CHAT, SPACY_TYPES, Mention
@@ -31,6 +32,8 @@ from .text import title_case
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
+IMAGE_DESCRIPTION = re.compile(r"\(\s*description\s*:[^)]*\)?", re.I)
+"""Alt text that capture tools write for images (X articles): "(Description: ...)"."""
 SHORT_POST = 300
 """Characters of clean text under which a capture reads as one post."""
 JOINERS = {",", "&", "and", "/", "+"}
@@ -53,8 +56,15 @@ class Layout(Protocol):
 
 
 def doc_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool = False) -> list[Mention]:
-    """Every mention in one chunk: NER's entities, repaired, then the people NER missed."""
-    return [*_entity_mentions(doc, ch, lex, short), *_name_mentions(doc, ch, lex)]
+    """Every mention in one chunk: NER's entities, repaired, then the people NER missed; none
+    from image descriptions ("(Description: A chart titled ...)"): they describe a picture, they
+    are not the author's text."""
+    asides = [m.span() for m in IMAGE_DESCRIPTION.finditer(ch.text)]
+    return [
+        m
+        for m in (*_entity_mentions(doc, ch, lex, short), *_name_mentions(doc, ch, lex))
+        if not any(a <= m.start - ch.offset < b for a, b in asides)
+    ]
 
 
 def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Mention]:
