@@ -93,3 +93,8 @@ def test_no_entities_from_image_descriptions(nlp):
         '(Description: A text box titled "The Future of General AI Models?" next to a chart.)'
     )
     assert entities(nlp, body) == [("Dario Amodei", "person")]
+
+
+def test_a_given_name_takes_the_family_name_ner_left_out(nlp):
+    assert ("Wendy okafor", "person") in entities(nlp, "met Wendy okafor at the station")
+    assert ("Kenny", "person") in entities(nlp, "Kenny lol, you need to get back to your roots.")

@@ -177,21 +177,17 @@ def _titled(span: Span) -> Span | None:
 
 
 def _surname_end(doc: Doc, end: int, lex: Lexicon) -> int:
-    """Where a name that starts with a given name ends: it takes up to two following words that
-    read as a family name ("Kylie Minogue", "Kylie minogue", not "Kylie feel" or "Kylie Jenner's
-    FRIEND")."""
+    """Where a name that starts with a given name ends: it takes up to two following words tagged
+    as proper nouns, in lowercase or in title case but then no ordinary word ("Kylie Minogue",
+    "Donald trump", not "Kylie feel" or "Kylie Jenner's FRIEND")."""
     stop = end
     while stop < len(doc) and stop - end < 2:
         tok = doc[stop]
-        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start or tok.is_upper:
+        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start or tok.pos_ != "PROPN":
             break
-        if tok.pos_ != "PROPN":
+        if tok.lower_ in CHAT:
             break
-        if tok.is_title and lex.is_ordinary(tok.text, tok.lemma_):
-            break
-        if tok.is_lower and lex.in_dictionary(tok.text, tok.lemma_):
-            break
-        if not (tok.is_title or tok.is_lower):
+        if not (tok.is_lower or (tok.is_title and not lex.is_ordinary(tok.text, tok.lemma_))):
             break
         stop += 1
     return stop
