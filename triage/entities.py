@@ -117,7 +117,7 @@ GENERIC = {
     "roi",
 }
 # Chat abbreviations and interjections: never a name, and trimmed off the ends of one
-# ("Crissy lol", "LOL Fak": see `triage.nlp`).
+# ("Crissy lol", "LOL Fak": see `triage.mentions`).
 CHAT = {
     *"af wtf wth omg lol lmao lmaoo lmfao rofl smh tbh idk ikr fml ffs tfw mfw irl ngl nsfw".split(),
     *"plz pls thx thnx rip hmm hmmm haha hahaha yay ugh xd http https btw fyi asap lmk idc".split(),
@@ -144,10 +144,10 @@ class Mention:
     proper: bool = False
     """The tagger calls one of its words a proper noun (lets a lowercase name through: "emma")."""
     common: bool = False
-    """Every word is an ordinary English word (`Lexicon.common`): "Idiot", "AWESOME", "Amazon"."""
+    """Every word is an ordinary English word (`Lexicon.is_ordinary`): "Idiot", "AWESOME"."""
     given: bool = False
-    """It reads as a person's name: an English given name (`Lexicon.given_en`), then no ordinary
-    words."""
+    """It reads as a person's name: a given name, then no ordinary words (which given names count
+    where: `triage.mentions`)."""
     guessed: bool = False
     """Found by the lexicon, not by NER: where NER typed the same name, NER's type wins."""
 
@@ -207,7 +207,7 @@ def is_junk(name: str, type_: str, proper: bool = False) -> bool:
         return True
     if name.casefold() in GENERIC or name.casefold() in CHAT:
         return True
-    if re.search(r"([a-z])\1\1", name.casefold()):  # "Awwwww", "LOLOLOL" is no name; "LMAOOO"
+    if re.search(r"([a-z])\1\1", name.casefold()):  # "Awwwww", "Lmaooo": no name triples a letter
         return True
     if re.match(r"^[\d$€£%+~.,]", name):  # numbers, amounts, "72+ hour", "2030s"
         return True

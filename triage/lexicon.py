@@ -2,7 +2,8 @@
 
 spaCy's small English model, trained on news text, types a lone given name as an organisation or a
 place ("Wendy", "Brett"), misses names it has not seen ("Kenny, you need to..."), and tags shouted
-words as organisations ("AWESOME", "BINGE"). Two lists let `triage.entities` correct that:
+words as organisations ("AWESOME", "BINGE"). These lists let `triage.mentions` and
+`triage.entities` correct that:
 
 - `given` and `surnames`: names in Latin script, from the person providers of Faker (MIT; drawn
   from census and registry name lists of about forty locales), and `given_en`, the given names of
