@@ -29,6 +29,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from .text import IMAGE_DESCRIPTION
+
 WEIGHTS = {
     "centrality": 0.60,
     "title": 0.30,
@@ -89,9 +91,7 @@ def reject_reason(s: Sentence) -> str | None:
         return "heading"
     if text.endswith("?"):
         return "question"
-    if re.search(r"\(\s*description\s*:", text, re.I) or re.match(
-        r"^\s*(image|photo|figure)\s*\d*\s*:", text, re.I
-    ):
+    if IMAGE_DESCRIPTION.search(text) or re.match(r"^\s*(image|photo|figure)\s*\d*\s*:", text, re.I):
         return "image description"
     if _URLISH.search(text):
         return "url"

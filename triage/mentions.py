@@ -22,18 +22,15 @@ Each function takes the spaCy `Doc` of one chunk and the chunk's layout (`Layout
 from __future__ import annotations
 
 import bisect
-import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from .entities import CHAT, SPACY_TYPES, Mention
 from .lexicon import Lexicon
-from .text import title_case
+from .text import IMAGE_DESCRIPTION, title_case
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-IMAGE_DESCRIPTION = re.compile(r"\(\s*description\s*:[^)]*\)?", re.I)
-"""Alt text that capture tools write for images (X articles): "(Description: ...)"."""
 SHORT_POST = 300
 """Characters of clean text under which a capture reads as one post."""
 JOINERS = {",", "&", "and", "/", "+"}

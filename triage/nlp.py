@@ -233,10 +233,9 @@ def finish(
     k: int,
     max_entities: int,
     known: dict[str, tuple[str, str]],
-    lex: Lexicon | None = None,
+    lex: Lexicon,
 ) -> None:
     """Turn one note's spaCy docs into sentences, entities, insights, synopsis and lemmas."""
-    lex = lex or Lexicon()
     bold = bold_spans(note.body)
     sentences: list[Sentence] = []
     mentions: list[Mention] = []

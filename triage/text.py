@@ -186,3 +186,8 @@ def title_case(text: str) -> bool:
     """Title Case Headings Fool NER; a heading that reads like a sentence does not."""
     words = [w for w in text.split() if w[:1].isalpha() and len(w) > 3]
     return len(words) >= 2 and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+
+
+IMAGE_DESCRIPTION = re.compile(r"\(\s*description\s*:[^)]*\)?", re.I)
+"""Alt text that capture tools write for images (X articles): "(Description: ...)". Neither an
+insight (`triage.insights`) nor a source of entities (`triage.mentions`)."""
