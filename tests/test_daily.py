@@ -9,10 +9,10 @@ import time
 import pytest
 from click.testing import CliRunner
 
-from triage.catalog import load_notes
 from triage.cli import cli
 from triage.daily import export_notebooklm, watch
 from triage.pipeline import run
+from triage.vault.catalog import load_notes
 
 from .conftest import NOW, OLD, drop, make_workspace, triaged_examples
 

@@ -1,4 +1,4 @@
-from triage.entities import (
+from triage.enrich.entities import (
     Mention,
     canonical,
     is_junk,
@@ -7,7 +7,7 @@ from triage.entities import (
     refine_type,
     shouted,
 )
-from triage.insights import Sentence, reject_reason, score, select_insights, select_synopsis
+from triage.enrich.insights import Sentence, reject_reason, score, select_insights, select_synopsis
 from triage.note import Entity
 
 

@@ -4,9 +4,9 @@ from pathlib import Path
 import pytest
 
 from triage.errors import CaptureError
-from triage.infer import infer_metadata, platform_for
-from triage.normalize import normalize_given
 from triage.note import Note
+from triage.sources.infer import infer_metadata, platform_for
+from triage.sources.normalize import normalize_given
 
 
 def note(body: str, given: dict | None = None, name: str = "capture.md", mtime: float = 0.0) -> Note:

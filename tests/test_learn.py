@@ -1,7 +1,7 @@
 import pytest
 
 from triage.config import parse_taxonomy
-from triage.learn import TopicModel, counts
+from triage.enrich.learn import TopicModel, counts
 
 TAX = parse_taxonomy({"topics": {"cooking": "Cooking", "sailing": "Sailing", "empty": "Nothing"}})
 EXAMPLES = [

@@ -1,4 +1,4 @@
-"""NER repaired by the lexicon (`triage.mentions`), through `analyze` as the product runs it."""
+"""NER repaired by the lexicon (`triage.enrich.mentions`), through `analyze` as the product runs it."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from triage.lexicon import Lexicon, load_lexicon
-from triage.mentions import SHORT_POST
-from triage.nlp import analyze
+from triage.enrich.lexicon import Lexicon, load_lexicon
+from triage.enrich.mentions import SHORT_POST
+from triage.enrich.nlp import analyze
 from triage.note import Note
 
 pytestmark = pytest.mark.nlp
@@ -76,7 +76,7 @@ def test_an_entity_page_fixes_a_type_for_short_captures_too(nlp):
 
 
 def test_name_lists_are_cached_and_rebuilt_when_faker_changes():
-    from triage.lexicon import name_lists, names_json
+    from triage.enrich.lexicon import name_lists, names_json
 
     lists, fresh = name_lists(None)
     assert fresh and "wendy" in lists["given_en"]

@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from triage.catalog import load_notes
 from triage.pipeline import reindex, run, validate
+from triage.vault.catalog import load_notes
 
 from .conftest import (
     EXAMPLES,
@@ -207,9 +207,9 @@ def test_given_id_already_used_is_refused(ws, nlp):
 
 
 def test_nothing_to_do_never_loads_spacy(ws, monkeypatch):
-    import triage.nlp
+    import triage.enrich.nlp
 
-    monkeypatch.setattr(triage.nlp, "load_nlp", lambda *a, **k: pytest.fail("spaCy loaded"))
+    monkeypatch.setattr(triage.enrich.nlp, "load_nlp", lambda *a, **k: pytest.fail("spaCy loaded"))
     assert run(ws, now=NOW).processed == []
 
 

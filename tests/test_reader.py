@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.errors import CaptureError
-from triage.reader import decode, read_capture, scan_inbox, split_frontmatter
+from triage.sources.reader import decode, read_capture, scan_inbox, split_frontmatter
 
 P = Path("inbox/capture.md")
 MB = 1_000_000

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-import triage.catalog
-from triage.catalog import load_notes
-from triage.nlp import CHUNK_CHARS, chunk
+import triage.vault.catalog
+from triage.enrich.nlp import CHUNK_CHARS, chunk
 from triage.pipeline import run
+from triage.vault.catalog import load_notes
 
 from .conftest import NOW, copy_examples, drop, make_workspace
 
@@ -92,8 +92,8 @@ def test_catalog_cache_skips_unchanged_notes(tmp_path, monkeypatch):
         )
     first = load_notes(vault)
     calls = []
-    real = triage.catalog.read_frontmatter
-    monkeypatch.setattr(triage.catalog, "read_frontmatter", lambda p: calls.append(p) or real(p))
+    real = triage.vault.catalog.read_frontmatter
+    monkeypatch.setattr(triage.vault.catalog, "read_frontmatter", lambda p: calls.append(p) or real(p))
     assert [r.props for r in load_notes(vault)] == [r.props for r in first]
     assert calls == []
     (vault / "notes" / "n2.md").write_text(
@@ -116,9 +116,9 @@ def test_catalog_cache_skips_unchanged_notes(tmp_path, monkeypatch):
 def test_worker_processes_give_the_same_result(nlp):
     import copy
 
-    from triage.infer import infer_metadata
-    from triage.nlp import analyze
-    from triage.reader import read_capture
+    from triage.enrich.nlp import analyze
+    from triage.sources.infer import infer_metadata
+    from triage.sources.reader import read_capture
 
     from .conftest import EXAMPLES
 

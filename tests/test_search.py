@@ -5,9 +5,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from triage.catalog import load_notes
 from triage.cli import cli
-from triage.search import fts_query, search
+from triage.vault.catalog import load_notes
+from triage.vault.search import fts_query, search
 
 from .conftest import triaged_examples
 

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
-from triage.names import MAX_NAME, note_filename, safe_page_name, unique
 from triage.text import blocks, bold_spans, slugify, strip_inline
+from triage.vault.names import MAX_NAME, note_filename, safe_page_name, unique
 
 
 def test_strip_inline_keeps_words():

@@ -5,7 +5,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.yamlio import YAMLProblem, dump_properties, safe_load_mapping
+from triage.vault.yamlio import YAMLProblem, dump_properties, safe_load_mapping
 
 scalars = st.one_of(
     st.text(max_size=60),

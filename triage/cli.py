@@ -380,9 +380,9 @@ def status(ctx: click.Context, inbox: Path | None, vault: Path | None, as_json: 
       triage status
       triage status --json | jq .failed
     """
-    from .catalog import load_notes
     from .status import format_status
     from .status import status as collect
+    from .vault.catalog import load_notes
 
     ws = _workspace(ctx, inbox=inbox, vault=vault)
     data = collect(ws, load_notes(ws.vault))
@@ -430,9 +430,9 @@ def search(
       triage search "inference cost" --topic compute
       triage search grid* --since 2026-03-01 --json
     """
-    from .catalog import load_notes
-    from .search import as_dicts
-    from .search import search as do_search
+    from .vault.catalog import load_notes
+    from .vault.search import as_dicts
+    from .vault.search import search as do_search
 
     ws = _workspace(ctx, vault=vault)
     hits = do_search(
@@ -509,8 +509,8 @@ def export_notebooklm_cmd(ctx: click.Context, vault: Path | None, category: str 
     Example:
       triage export notebooklm --category ai-engineering --out ~/notebooklm
     """
-    from .catalog import load_notes
     from .daily import export_notebooklm
+    from .vault.catalog import load_notes
 
     ws = _workspace(ctx.find_root(), vault=vault)
     s = ws.settings

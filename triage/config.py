@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import ConfigError
-from .yamlio import YAMLProblem, safe_load_mapping
+from .vault.yamlio import YAMLProblem, safe_load_mapping
 
 CONFIG_NAME = "triage.yaml"
 SETTINGS_DIR = "_triage"

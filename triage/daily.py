@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .catalog import Record
 from .config import Workspace
 from .errors import LockedError, TriageError
 from .text import slugify, word_count
-from .vault import atomic_write
+from .vault.catalog import Record
+from .vault.writer import atomic_write
 
 log = logging.getLogger("triage")
 

@@ -38,25 +38,40 @@ from filelock import FileLock, Timeout
 from jinja2 import Environment
 from pydantic import ValidationError
 
-from .catalog import ENTITIES_DIR, NOTES_DIR, EntityPage, Record, load_catalog, load_entity_pages, load_notes
-from .classify import classify
 from .config import Rules, Taxonomy, Workspace, load_vocabulary
-from .entities import key as entity_key
+from .enrich.classify import classify
+from .enrich.entities import key as entity_key
+from .enrich.learn import TopicModel
 from .errors import CaptureError, LockedError, TriageError
-from .infer import infer_metadata
-from .learn import TopicModel
-from .names import note_filename, safe_page_name, unique
 from .note import ID_RE, Note, NoteProperties, check_vocabulary
-from .pages import affected_pages, build_pages, entity_frontmatter, merge_managed, reserved_names, topic_page
-from .reader import read_capture, scan_inbox
-from .render import make_env, render_note
+from .sources.infer import infer_metadata
+from .sources.reader import read_capture, scan_inbox
 from .status import failed_captures, record_run
-from .vault import VaultWriter, clean_temp, move_original, write_error_file
+from .vault.catalog import (
+    ENTITIES_DIR,
+    NOTES_DIR,
+    EntityPage,
+    Record,
+    load_catalog,
+    load_entity_pages,
+    load_notes,
+)
+from .vault.names import note_filename, safe_page_name, unique
+from .vault.pages import (
+    affected_pages,
+    build_pages,
+    entity_frontmatter,
+    merge_managed,
+    reserved_names,
+    topic_page,
+)
+from .vault.render import make_env, render_note
+from .vault.writer import VaultWriter, clean_temp, move_original, write_error_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from .lexicon import Lexicon
+    from .enrich.lexicon import Lexicon
 
 log = logging.getLogger("triage")
 
@@ -201,15 +216,15 @@ def _run(
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
-        from .nlp import known_from_pages
+        from .enrich.nlp import known_from_pages
 
         pages = [(p.name, p.type, p.aliases) for p in entity_pages]
         known = known_from_pages(pages)
         if nlp is None:
-            from .nlp import load_nlp, ruler_patterns
+            from .enrich.nlp import load_nlp, ruler_patterns
 
             nlp = load_nlp(ws.settings.models, ruler_patterns(pages))
-        from .nlp import analyze
+        from .enrich.nlp import analyze
 
         def analysed(done: int, note: Note) -> None:
             if progress:
@@ -281,7 +296,7 @@ def _run(
 
 def lexicon(ws: Workspace, nlp: Language, dry_run: bool) -> Lexicon:
     """The entity rules' word lists, the Faker name lists cached in `.triage/lexicon.json`."""
-    from .lexicon import load_lexicon, name_lists, names_json
+    from .enrich.lexicon import load_lexicon, name_lists, names_json
 
     cache = ws.state_dir / "lexicon.json"
     try:

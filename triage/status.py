@@ -14,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from .catalog import Record
 from .config import Workspace
-from .reader import scan_inbox
-from .vault import atomic_write
+from .sources.reader import scan_inbox
+from .vault.catalog import Record
+from .vault.writer import atomic_write
 
 
 def workspace_state(ws: Workspace) -> Path:

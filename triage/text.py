@@ -190,4 +190,4 @@ def title_case(text: str) -> bool:
 
 IMAGE_DESCRIPTION = re.compile(r"\(\s*description\s*:[^)]*\)?", re.I)
 """Alt text that capture tools write for images (X articles): "(Description: ...)". Neither an
-insight (`triage.insights`) nor a source of entities (`triage.mentions`)."""
+insight (`triage.enrich.insights`) nor a source of entities (`triage.enrich.mentions`)."""

@@ -18,7 +18,7 @@ EXPECTED = HERE / "expected"
 
 
 def build(tmp: Path) -> Path:
-    from triage.nlp import load_nlp
+    from triage.enrich.nlp import load_nlp
     from triage.pipeline import run
 
     ws = make_workspace(tmp / "ws")

@@ -14,10 +14,10 @@ from typing import Any
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
 from .names import safe_page_name
-from .note import Note
+from ..note import Note
 from .yamlio import dump_properties
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def link_text(text: str) -> str:

@@ -26,11 +26,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from .config import Rules, Taxonomy
-from .errors import CaptureError
+from ..config import Rules, Taxonomy
+from ..errors import CaptureError
+from ..note import Note
+from ..text import slugify
 from .learn import TopicModel
-from .note import Note
-from .text import slugify
 
 MAX_NGRAM = 4
 KEYWORD_DAMPING = 2  # a topic's keyword score is scaled by 2 / (2 + its reviewed examples)

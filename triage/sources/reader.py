@@ -16,9 +16,9 @@ from pathlib import Path
 
 from frontmatter.default_handlers import YAMLHandler
 
-from .errors import CaptureError
-from .note import Note
-from .yamlio import YAMLProblem, safe_load_mapping
+from ..errors import CaptureError
+from ..note import Note
+from ..vault.yamlio import YAMLProblem, safe_load_mapping
 
 CAPTURE_SUFFIXES = (".md", ".markdown", ".txt")
 FAILED_DIR = "_failed"

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
+from ..note import STATUS_RANK, Note
+from ..text import URL_RE, shorten, strip_inline, word_count
 from .normalize import normalize_given
-from .note import STATUS_RANK, Note
-from .text import URL_RE, shorten, strip_inline, word_count
 
 PLATFORM_DOMAINS = {
     "x.com": "x",

@@ -7,8 +7,8 @@ What spaCy runs: tok2vec, tagger, attribute_ruler, lemmatizer (lemmas for topics
 scoring), ner (entities) and senter (sentences). The dependency parser is excluded: no output uses
 it, and `senter` gives sentences at a fraction of the cost. When the vault has entity pages, an
 `entity_ruler` before `ner` makes their names and aliases win over the model's guesses. NER's
-entities become mentions in `triage.mentions`, which repairs them with `triage.lexicon`'s word
-lists, and `triage.entities` canonicalises and ranks them.
+entities become mentions in `triage.enrich.mentions`, which repairs them with `triage.enrich.lexicon`'s word
+lists, and `triage.enrich.entities` canonicalises and ranks them.
 
 Long texts are cut at block boundaries into chunks of at most `CHUNK_CHARS`, and everything goes
 through `nlp.pipe` in batches, so cost stays linear and no input reaches spaCy's `max_length`.
@@ -24,13 +24,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ModelError
+from ..note import Note
+from ..text import blocks, bold_spans, first_sentences, shorten, word_count
 from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
-from .errors import ModelError
 from .insights import Sentence, score, select_insights, select_synopsis
 from .lexicon import Lexicon, load_lexicon
 from .mentions import SHORT_POST, doc_mentions
-from .note import Note
-from .text import blocks, bold_spans, first_sentences, shorten, word_count
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -1,7 +1,7 @@
 """Stage 3, entities: from spaCy's NER to `Mention`s, with the lexicon correcting the model.
 
-spaCy's small English model reads news well and social posts badly. With `triage.lexicon`'s word
-lists, these rules repair what it gets wrong, and `triage.entities` then canonicalises and ranks:
+spaCy's small English model reads news well and social posts badly. With `triage.enrich.lexicon`'s word
+lists, these rules repair what it gets wrong, and `triage.enrich.entities` then canonicalises and ranks:
 
 - a list NER took for one entity is split: "Jay & Trish", "Dwayne, Ty" (when every part starts
   with a given name), "Canelo vs Julio César" (always);
@@ -24,9 +24,9 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Any, Protocol
 
+from ..text import IMAGE_DESCRIPTION, title_case
 from .entities import CHAT, SPACY_TYPES, Mention
 from .lexicon import Lexicon
-from .text import IMAGE_DESCRIPTION, title_case
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -42,7 +42,7 @@ TITLES = {"mr", "mrs", "ms", "dr", "sir", "dame", "president", "senator", "gover
 
 
 class Layout(Protocol):
-    """Where a chunk of text sits in its note (`triage.nlp` cuts notes into chunks)."""
+    """Where a chunk of text sits in its note (`triage.enrich.nlp` cuts notes into chunks)."""
 
     text: str
     offset: int

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from jinja2 import Environment
 
 from .catalog import ENTITIES_DIR, Record, link_target
-from .config import Rules, Taxonomy
+from ..config import Rules, Taxonomy
 from .names import safe_page_name
-from .note import TELEOLOGIES
+from ..note import TELEOLOGIES
 from .render import frontmatter_block
 
 HOME = "Home"

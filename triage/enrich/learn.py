@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import Taxonomy
+from ..config import Taxonomy
 
 TEMPERATURE = 20.0
 VERSION = 2

@@ -2,8 +2,8 @@
 
 spaCy's small English model, trained on news text, types a lone given name as an organisation or a
 place ("Wendy", "Brett"), misses names it has not seen ("Kenny, you need to..."), and tags shouted
-words as organisations ("AWESOME", "BINGE"). These lists let `triage.mentions` and
-`triage.entities` correct that:
+words as organisations ("AWESOME", "BINGE"). These lists let `triage.enrich.mentions` and
+`triage.enrich.entities` correct that:
 
 - `given` and `surnames`: names in Latin script, from the person providers of Faker (MIT; drawn
   from census and registry name lists of about forty locales), and `given_en`, the given names of
@@ -11,7 +11,7 @@ words as organisations ("AWESOME", "BINGE"). These lists let `triage.mentions` a
 - `dictionary`: English words: the lemma index of the spaCy model's own lemmatizer (WordNet's
   nouns, verbs, adjectives and adverbs) plus spaCy's stop words. WordNet also lists many names
   ("james", "trump", "jordan") and acronyms ("nasa"), so an *ordinary* word is a dictionary word
-  that is not a known name, and the rules use even that with care (see `triage.entities`).
+  that is not a known name, and the rules use even that with care (see `triage.enrich.entities`).
 
 Built once per run, only when NLP runs, and passed in like the `nlp` object. Importing Faker's ~90
 locale modules costs 0.1-0.2 s, so the pipeline caches the name lists in `.triage/lexicon.json`

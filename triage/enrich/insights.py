@@ -29,7 +29,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .text import IMAGE_DESCRIPTION
+from ..text import IMAGE_DESCRIPTION
 
 WEIGHTS = {
     "centrality": 0.60,

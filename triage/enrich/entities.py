@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .note import Entity
+from ..note import Entity
 
 SPACY_TYPES = {
     "PERSON": "person",
@@ -117,7 +117,7 @@ GENERIC = {
     "roi",
 }
 # Chat abbreviations and interjections: never a name, and trimmed off the ends of one
-# ("Crissy lol", "LOL Fak": see `triage.mentions`).
+# ("Crissy lol", "LOL Fak": see `triage.enrich.mentions`).
 CHAT = {
     *"af wtf wth omg lol lmao lmaoo lmfao rofl smh tbh idk ikr fml ffs tfw mfw irl ngl nsfw".split(),
     *"plz pls thx thnx rip hmm hmmm haha hahaha yay ugh xd http https btw fyi asap lmk idc".split(),
@@ -147,7 +147,7 @@ class Mention:
     """Every word is an ordinary English word (`Lexicon.is_ordinary`): "Idiot", "AWESOME"."""
     given: bool = False
     """It reads as a person's name: a given name, then no ordinary words (which given names count
-    where: `triage.mentions`)."""
+    where: `triage.enrich.mentions`)."""
     guessed: bool = False
     """Found by the lexicon, not by NER: where NER typed the same name, NER's type wins."""
 

@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .errors import CaptureError
-from .note import FORMATS, ID_RE, STATUSES, TELEOLOGIES
-from .text import first_sentences, shorten, strip_inline
+from ..errors import CaptureError
+from ..note import FORMATS, ID_RE, STATUSES, TELEOLOGIES
+from ..text import first_sentences, shorten, strip_inline
 
 # Other tools' names for our keys (Obsidian Web Clipper, Readwise, Zotero...). Ours win if both exist.
 KEY_ALIASES = {

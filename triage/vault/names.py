@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .text import slugify
+from ..text import slugify
 
 MAX_NAME = 120
 _ILLEGAL = re.compile(r'[\\/:*?"<>|#^\[\]%\x00-\x1f\x7f]')

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .errors import TriageError
+from ..errors import TriageError
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -23,8 +23,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import CaptureError
-from .reader import split_frontmatter
+from ..errors import CaptureError
+from ..sources.reader import split_frontmatter
 
 NOTES_DIR = "notes"
 ENTITIES_DIR = "entities"

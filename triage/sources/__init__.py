@@ -1,0 +1,1 @@
+"""Stage 1-2: captures in the inbox become Notes (reading, tool recognition, metadata)."""
