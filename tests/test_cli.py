@@ -187,7 +187,7 @@ def test_validate_and_reindex(runner, tmp_path):
     assert result.output == (
         f"{rel}: status: Input should be 'inbox', 'triaged', 'reviewed' or 'archived'\n"
         f"{rel}: format: Input should be 'article', 'thread', 'post', 'video', 'podcast', "
-        "'paper', 'transcript', 'newsletter' or 'note'\n"
+        "'paper', 'transcript', 'newsletter', 'book' or 'note'\n"
         "1 note with problems\n"
     )
     assert invoke(runner, ws, "reindex").output == "2 index pages updated\n"  # Home and Review Queue

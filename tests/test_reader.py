@@ -141,12 +141,36 @@ def test_scan_ignores_litter_and_waits_for_settling(tmp_path):
         os.utime(inbox / name, (1000, 1000))
     os.utime(inbox / "fresh.md", (9999, 9999))
     (inbox / "link.md").symlink_to(inbox / "a.md")
-    ready, skipped = scan_inbox(inbox, settle_seconds=5, now=10_000)
+    suffixes = (".md", ".markdown", ".txt")
+    ready, skipped = scan_inbox(inbox, settle_seconds=5, now=10_000, suffixes=suffixes, probe=0)
     assert [p.relative_to(inbox).as_posix() for p in ready] == ["a.md", "b.txt", "c.markdown", "sub/d.md"]
-    reasons = {s.path.name: s.reason for s in skipped}
+    reasons = {s.path.name: (s.kind, s.reason) for s in skipped}
     assert set(reasons) == {"notes.pdf", "fresh.md"}
-    assert "not a capture" in reasons["notes.pdf"]
-    assert "left for the next run" in reasons["fresh.md"]
+    assert reasons["notes.pdf"] == ("unsupported", "not a capture triage reads (.md, .markdown, .txt)")
+    assert reasons["fresh.md"][0] == "waiting"
+    # With the probe (what a run does), a young file that does not change is read in the same run.
+    waits: list[float] = []
+    ready, skipped = scan_inbox(inbox, 5, 10_000, suffixes, probe=0.5, sleep=waits.append)
+    assert waits == [0.5]
+    assert "fresh.md" in [p.name for p in ready]
+
+
+def test_probe_leaves_a_growing_file_waiting(tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "done.md").write_text("complete")
+    (inbox / "growing.md").write_text("first half")
+
+    def still_writing(seconds: float) -> None:
+        with (inbox / "growing.md").open("a") as fh:
+            fh.write(" and the second half")
+
+    now = (inbox / "done.md").stat().st_mtime + 1
+    ready, skipped = scan_inbox(inbox, 5, now, (".md",), probe=0.2, sleep=still_writing)
+    assert [p.name for p in ready] == ["done.md"]
+    assert [(s.path.name, s.kind, s.reason) for s in skipped] == [
+        ("growing.md", "waiting", "still being written; the next run takes it")
+    ]
 
 
 def test_decode_prefers_utf8():

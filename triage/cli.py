@@ -345,23 +345,33 @@ def reindex(ctx: click.Context, vault: Path | None) -> None:
 def validate(ctx: click.Context, vault: Path | None, as_json: bool) -> None:
     """Check every note in the vault against the schema; exit 1 if any has a problem.
 
+    Notes written by an older triage that lack some of today's keys are listed as warnings
+    ("missing keys: url, author"), not problems.
+
     \b
     Example:
       triage validate && echo "vault is clean"
     """
-    from .pipeline import validate as do_validate
+    from .pipeline import validate_report
 
     ws = _workspace(ctx, vault=vault)
-    problems = do_validate(ws)
+    problems, warnings = validate_report(ws)
     if as_json:
-        click.echo(json.dumps([{"note": p, "problem": m} for p, m in problems], indent=2, ensure_ascii=False))
+        rows = [{"note": p, "problem": m} for p, m in problems] + [
+            {"note": p, "warning": m} for p, m in warnings
+        ]
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     else:
         for path, message in problems:
             click.echo(f"{path}: {message}")
+        for path, message in warnings:
+            click.echo(f"{path}: warning: {message}")
         count = len({p for p, _ in problems})
-        click.echo(
-            f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid"
-        )
+        summary = f"{count} note{'s' if count != 1 else ''} with problems" if problems else "all notes valid"
+        if warnings:
+            n = len(warnings)
+            summary += f" ({n} note{'s' if n != 1 else ''} with warnings)"
+        click.echo(summary)
     sys.exit(EXIT_FAILED if problems else EXIT_OK)
 
 

@@ -2,16 +2,19 @@
 
 Stages, in order, and what each fills (see `pipeline.py`):
 
-1. reader    `source`, `raw_sha256`, `text`, `given`, `body`, `mtime`, `inbox_folder`
-2. normalize + infer `title`, `url`, `author`, `creator`, `captured_date`, `platform`, `format`,
-             `original_filename`, `status`, `id` (when given), `extra`
+1. sources   `source`, `raw_sha256`, `text`, `given`, `body`, `content`, `mtime`, `inbox_folder`,
+             `source_tool`, `tool_meta`, `highlights`, `read_reasons` (a source reader per capture
+             tool or file type: `triage/sources/`)
+2. normalize + infer `title`, `url`, `author`, `creator`, `captured_date`, `published_date`,
+             `platform`, `format`, `original_filename`, `status`, `id` (when given), `extra`
 3. nlp       `clean_text`, `words`, `lemmas`, `evidence`, `entities`, `key_insights`, `synopsis`
 4. classify  `topics`, `teleology`, `signal_tier`, `notebooklm_category`, `reasons`
 5. plan      `id` (when new), `note_path`, `tags`, `aliases`, `triaged_at`
 6. render / vault writer: nothing on the note; they turn it into files.
 
-Values the capture's own frontmatter gives win over inference (stage 2 records them in `given`;
-later stages leave a given field alone).
+Values the capture's own frontmatter gives win over what its capture tool states (`tool_meta`),
+which wins over inference (stage 2 records the given ones in `given`; later stages leave a given
+field alone). Every property in `PROPERTY_ORDER` is written on every note, empty when unknown.
 """
 
 from __future__ import annotations
@@ -22,12 +25,37 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 STATUSES = ("inbox", "triaged", "reviewed", "archived")
 STATUS_RANK = {s: i for i, s in enumerate(STATUSES)}
 TELEOLOGIES = ("synthesize", "implement", "reference", "monitor", "explore")
-FORMATS = ("article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "note")
+FORMATS = (
+    "article",
+    "thread",
+    "post",
+    "video",
+    "podcast",
+    "paper",
+    "transcript",
+    "newsletter",
+    "book",
+    "note",
+)
+SOURCE_TOOLS = (
+    "webclipper",
+    "readwise",
+    "kindle",
+    "omnivore",
+    "markdownload",
+    "hypothesis",
+    "raindrop",
+    "matter",
+    "snipd",
+    "zotero",
+)
+"""`source_tool` values: the capture tools triage recognises (absent for hand-written captures and
+for saved web pages, PDFs and subtitle files, which no capture tool wrote)."""
 ENTITY_TYPES = ("person", "organization", "product", "place", "work", "event")
 
 ID_RE = re.compile(r"^SOURCE-(\d{8})-(\d{3,})$")
@@ -40,11 +68,13 @@ PROPERTY_ORDER = (
     "id",
     "url",
     "author",
+    "published_date",
     "captured_date",
     "original_filename",
     "status",
     "platform",
     "format",
+    "source_tool",
     "creator",
     "signal_tier",
     "topics",
@@ -76,6 +106,21 @@ class Entity:
 
 
 @dataclass
+class Highlight:
+    """A passage the reader marked in a capture tool (or with `==...==` in a Web Clipper clip):
+    the reader's own choice of what matters. Filled by the source reader, chrome removed."""
+
+    text: str
+    """The passage, as plain text (no backlinks, block ids, `==` marks or HTML entities)."""
+    note: str = ""
+    """The reader's own note on it."""
+    tags: list[str] = field(default_factory=list)
+    """The reader's tags on it (no #)."""
+    location: str = ""
+    """Where it is in the source, as the tool says it ('page 27', 'location 410-412', '12:31')."""
+
+
+@dataclass
 class Note:
     """One capture on its way to becoming a vault note."""
 
@@ -94,6 +139,19 @@ class Note:
     """reader: the capture's modification time (the captured_date of last resort)."""
     inbox_folder: str = ""
     """reader: the capture's subfolder inside the inbox ('' at the top); a topic hint."""
+    content: str = ""
+    """sources: the markdown the NLP stage reads: the body without the capture tool's chrome
+    (backlinks, metadata lists, AI summaries...). Empty means: read `body`."""
+    source_tool: str | None = None
+    """sources: the capture tool that wrote the file (one of SOURCE_TOOLS), None for hand-written."""
+    tool_meta: dict[str, Any] = field(default_factory=dict)
+    """sources: the metadata the capture tool states, under schema names (title, url, author,
+    published_date...), normalised leniently in stage 2: a value that cannot be read is dropped
+    with a reason, never a quarantine."""
+    highlights: list[Highlight] = field(default_factory=list)
+    """sources: the passages the reader highlighted, in the tool's order."""
+    read_reasons: list[str] = field(default_factory=list)
+    """sources + infer: what could not be read and was skipped (written into triage_reasons)."""
 
     # -- infer -------------------------------------------------------------------------------
     title: str = ""
@@ -105,6 +163,8 @@ class Note:
     creator: str | None = None
     """infer: the handle-like short name of the author (seed: `maithra_raghu`)."""
     captured_date: dt.date | None = None
+    published_date: dt.date | None = None
+    """infer: when the source was published, only when the capture states it (never a clip date)."""
     original_filename: str = ""
     status: str = "triaged"
     platform: str = "web"
@@ -147,11 +207,13 @@ class Note:
             "id": self.id,
             "url": self.url,
             "author": self.author,
+            "published_date": self.published_date,
             "captured_date": self.captured_date,
             "original_filename": self.original_filename,
             "status": self.status,
             "platform": self.platform,
             "format": self.format,
+            "source_tool": self.source_tool,
             "creator": self.creator,
             "signal_tier": self.signal_tier,
             "topics": list(self.topics),
@@ -164,9 +226,9 @@ class Note:
             "tags": list(self.tags),
             "sha256": self.raw_sha256,
             "triaged_at": self.triaged_at,
-            "triage_reasons": list(self.reasons),
+            "triage_reasons": [*self.read_reasons, *self.reasons],
         }
-        out = {k: values[k] for k in PROPERTY_ORDER if values[k] is not None}
+        out = {k: values[k] for k in PROPERTY_ORDER}  # every key, empty when unknown
         for k, v in self.extra.items():
             if k not in out:
                 out[k] = v
@@ -185,6 +247,8 @@ class NoteProperties(BaseModel):
     """Where the capture came from (http or https)."""
     author: str | None = None
     """Who wrote it, as the source names them."""
+    published_date: dt.date | None = None
+    """When the source was published (ISO date), only when the capture states it."""
     creator: str | None = None
     """The author's handle or short name (no @)."""
     captured_date: dt.date
@@ -196,8 +260,24 @@ class NoteProperties(BaseModel):
     platform: str = Field(pattern=r"^[a-z0-9-]+$")
     """x, youtube, substack, arxiv, github, reddit, hackernews, linkedin, podcast, newsletter, web..."""
     format: Literal[
-        "article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "note"
+        "article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "book", "note"
     ]
+    source_tool: (
+        Literal[
+            "webclipper",
+            "readwise",
+            "kindle",
+            "omnivore",
+            "markdownload",
+            "hypothesis",
+            "raindrop",
+            "matter",
+            "snipd",
+            "zotero",
+        ]
+        | None
+    ) = None
+    """The capture tool that wrote the capture; empty for hand-written captures and plain files."""
     signal_tier: str
     """One of the tiers in rules.yaml (default: paradigm, high, medium, low)."""
     topics: list[str] = Field(default_factory=list, max_length=5)
@@ -221,6 +301,19 @@ class NoteProperties(BaseModel):
     """When triage wrote the note (ISO datetime)."""
     triage_reasons: list[str] = Field(default_factory=list)
     """Which rules decided topics, teleology and tier."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_default(cls, data: Any) -> Any:
+        """An empty property (`topics:` with nothing after it) means the default: no value."""
+        if isinstance(data, dict):
+            data = dict(data)
+            for key in ("topics", "aliases", "key_insights", "entities", "tags", "triage_reasons"):
+                if key in data and data[key] is None:
+                    data[key] = []
+            if "synopsis" in data and data["synopsis"] is None:
+                data["synopsis"] = ""
+        return data
 
     @field_validator("id")
     @classmethod

@@ -4,7 +4,7 @@
     scan the inbox                              reader.scan_inbox
     read the vault's catalog                    catalog.load_notes
   phase 1: read and enrich every capture
-    read bytes -> Note (text, frontmatter)      reader.read_capture
+    read bytes -> Notes (one per capture)       sources.reader.read_file (a reader per tool/type)
     drop duplicates (sha256 already in vault)   here
     metadata: normalise given, infer missing    infer.infer_metadata
     spaCy over all captures in one stream       nlp.load_nlp, lexicon (here), nlp.analyze
@@ -43,9 +43,9 @@ from .enrich.classify import classify
 from .enrich.entities import key as entity_key
 from .enrich.learn import TopicModel
 from .errors import CaptureError, LockedError, TriageError
-from .note import ID_RE, Note, NoteProperties, check_vocabulary
+from .note import ID_RE, PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
 from .sources.infer import infer_metadata
-from .sources.reader import read_capture, scan_inbox
+from .sources.reader import SUFFIXES, read_file, scan_inbox
 from .status import failed_captures, record_run
 from .vault.catalog import (
     ENTITIES_DIR,
@@ -157,7 +157,11 @@ def archive(report: Report, path: Path, folder: Path, sha: str) -> bool:
     except (OSError, TriageError) as exc:
         log.warning("could not archive %s: %s", path.name, exc)
         report.skipped.append(
-            {"source": str(path), "reason": f"left in the inbox: could not archive it ({exc})"}
+            {
+                "source": str(path),
+                "reason": f"left in the inbox: could not archive it ({exc})",
+                "kind": "waiting",
+            }
         )
         return False
 
@@ -178,8 +182,8 @@ def _run(
         writer.clean_temp()
         for folder in (month.parent, ws.inbox, ws.failed_dir):
             clean_temp(folder)
-    ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time())
-    report.skipped += [{"source": str(s.path), "reason": s.reason} for s in waiting]
+    ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time(), SUFFIXES)
+    report.skipped += [{"source": str(s.path), "reason": s.reason, "kind": s.kind} for s in waiting]
     if not ready and not (stale.exists() and not dry_run):
         return report
     taxonomy, rules = load_vocabulary(ws)
@@ -191,6 +195,7 @@ def _run(
     notes: list[Note] = []
     duplicates: list[tuple[Path, str, str]] = []
     batch_sha: dict[str, str] = {}
+    unwritten: dict[Path, int] = {}  # a file's notes still to write; archived when it reaches 0
     max_bytes = int(ws.settings.max_file_mb * 1_000_000)
     for i, path in enumerate(ready):
         if progress:
@@ -199,20 +204,24 @@ def _run(
             data = path.read_bytes()
             mtime = path.stat().st_mtime
         except OSError as exc:
-            report.skipped.append({"source": str(path), "reason": f"cannot read it now ({exc.strerror})"})
+            report.skipped.append(
+                {"source": str(path), "reason": f"cannot read it now ({exc.strerror})", "kind": "waiting"}
+            )
             continue
         try:
-            note = read_capture(data, path, max_bytes, mtime, ws.inbox)
-            if note.raw_sha256 in by_sha or note.raw_sha256 in batch_sha:
-                twin = by_sha.get(note.raw_sha256) or batch_sha[note.raw_sha256]
-                duplicates.append((path, note.raw_sha256, twin))
+            found = read_file(data, path, max_bytes, mtime, ws.inbox)
+            sha = found[0].raw_sha256
+            if sha in by_sha or sha in batch_sha:
+                duplicates.append((path, sha, by_sha.get(sha) or batch_sha[sha]))
                 continue
-            infer_metadata(note)
+            for note in found:
+                infer_metadata(note)
         except CaptureError as exc:
             _fail(report, ws, path, exc, dry_run)
             continue
-        batch_sha[note.raw_sha256] = str(path.name)
-        notes.append(note)
+        batch_sha[sha] = str(path.name)
+        unwritten[path] = len(found)
+        notes.extend(found)
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
@@ -268,7 +277,8 @@ def _run(
         assert note.note_path is not None
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
-        if not dry_run:
+        unwritten[note.source] -= 1
+        if not dry_run and not unwritten[note.source] and note.source.exists():
             archive(report, note.source, month, note.raw_sha256)
         records.append(Record(rel, note.properties()))
         for e in note.entities:
@@ -278,7 +288,11 @@ def _run(
     for path, sha, twin in duplicates:
         if dry_run or archive(report, path, month, sha):
             report.skipped.append(
-                {"source": str(path), "reason": f"duplicate of {twin} (same sha256); archived"}
+                {
+                    "source": str(path),
+                    "reason": f"duplicate of {twin} (same sha256); archived",
+                    "kind": "duplicate",
+                }
             )
 
     if stale.exists() and not dry_run:
@@ -476,12 +490,22 @@ def reindex(ws: Workspace, env: Environment | None = None) -> int:
 
 def validate(ws: Workspace) -> list[tuple[str, str]]:
     """(note path, problem) for every note that does not match the schema or the vocabulary."""
+    return validate_report(ws)[0]
+
+
+def validate_report(ws: Workspace) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(problems, warnings), each a list of (note path, message). A warning is no error: a note
+    written by an older triage that lacks some of today's keys."""
     taxonomy, rules = load_vocabulary(ws)
     problems: list[tuple[str, str]] = []
+    warnings: list[tuple[str, str]] = []
     for r in load_notes(ws.vault):
         if r.problem:
             problems.append((r.path, r.problem))
             continue
+        missing = [k for k in PROPERTY_ORDER if k not in r.props]
+        if missing:
+            warnings.append((r.path, f"missing keys: {', '.join(missing)}"))
         try:
             props = NoteProperties.model_validate(r.props)
         except ValidationError as exc:
@@ -489,4 +513,4 @@ def validate(ws: Workspace) -> list[tuple[str, str]]:
                 problems.append((r.path, f"{'.'.join(map(str, err['loc']))}: {err['msg']}"))
             continue
         problems += [(r.path, p) for p in check_vocabulary(props, taxonomy.ids(), rules.tiers)]
-    return problems
+    return problems, warnings

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Workspace
-from .sources.reader import scan_inbox
+from .sources.reader import SUFFIXES, scan_inbox
 from .vault.catalog import Record
 from .vault.writer import atomic_write
 
@@ -62,7 +62,7 @@ def last_run(ws: Workspace) -> dict[str, Any] | None:
 
 
 def status(ws: Workspace, records: list[Record]) -> dict[str, Any]:
-    ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time())
+    ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time(), SUFFIXES, probe=0)
     notes = [r for r in records if r.problem is None]
     topics: Counter[str] = Counter(t for r in notes for t in r.strings("topics"))
     return {

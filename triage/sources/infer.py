@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 
 from ..note import STATUS_RANK, Note
 from ..text import URL_RE, shorten, strip_inline, word_count
-from .normalize import normalize_given
+from .normalize import normalize_given, normalize_tool
 
 PLATFORM_DOMAINS = {
     "x.com": "x",
@@ -214,12 +214,19 @@ INFERRERS: dict[str, Callable[[Note], Any]] = {
 
 
 def infer_metadata(note: Note) -> Note:
-    """Fill the metadata fields of `note`: the capture's own values, normalised, else inferred."""
+    """Fill the metadata fields of `note`: the capture's own frontmatter (normalised strictly),
+    else what its capture tool states (leniently), else inferred."""
     known, extra = normalize_given(note.given)
-    note.extra = extra
+    stated, problems = normalize_tool(note.tool_meta)
+    note.read_reasons = [*note.read_reasons, *problems]
+    note.extra = {**note.extra, **extra}
+    values = {**stated, **known}
     note.id = known.get("id")
     for name, infer in INFERRERS.items():
-        setattr(note, name, known[name] if known.get(name) else infer(note))
+        setattr(note, name, values[name] if values.get(name) else infer(note))
+    note.published_date = values.get("published_date")
     note.status = max(known.get("status", "triaged"), "triaged", key=STATUS_RANK.__getitem__)
+    if "tags" not in known and stated.get("tags"):
+        known["tags"] = stated["tags"]  # the tool's tags join the note's own (planner)
     note.given = known
     return note

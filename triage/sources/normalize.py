@@ -86,17 +86,62 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError(text) from None
 
 
-def _date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_SLASHED = re.compile(r"^\s*\(?(\d{1,2})/(\d{1,2})/(\d{4})\b")
+
+
+def lenient_date(value: Any) -> dt.date | None:
+    """A date from what capture tools write, or None: ISO with anything after it
+    (`2024-03-06T10:22:31 (UTC +01:00)`), `March 5, 2024`, `Tuesday, March 5, 2024 9:14:07 PM`,
+    `5 March 2024`, JavaScript's `Tue Mar 05 2024 21:14:07 GMT+0100`, US `3/5/2024`."""
+    if isinstance(value, (dt.date, dt.datetime)) or value is None:
+        return value.date() if isinstance(value, dt.datetime) else value
+    text = str(value).strip()
     try:
-        return parse_date(value)
+        return parse_date(text)
     except ValueError:
-        raise problem(
-            "captured_date",
-            f"{str(value)[:40]!r} is not a date",
-            "write it as YYYY-MM-DD, e.g. captured_date: 2026-02-18",
-        ) from None
+        pass
+    candidates = []
+    if m := _ISO_PREFIX.match(text):
+        candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
+    if m := _MONTH_FIRST.search(text):
+        month = _MONTHS.get(m.group(1)[:3].lower())
+        if month:
+            candidates.append((int(m.group(3)), month, int(m.group(2))))
+    if m := _DAY_FIRST.search(text):
+        month = _MONTHS.get(m.group(2)[:3].lower())
+        if month:
+            candidates.append((int(m.group(3)), month, int(m.group(1))))
+    if m := _SLASHED.match(text):
+        candidates.append((int(m.group(3)), int(m.group(1)), int(m.group(2))))
+    for year, month, day in candidates:
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return None
+
+
+def _date_of(key: str) -> Callable[[Any], dt.date | None]:
+    def norm(value: Any) -> dt.date | None:
+        if value is None or value == "":
+            return None
+        try:
+            return parse_date(value)
+        except ValueError:
+            raise problem(
+                key,
+                f"{str(value)[:40]!r} is not a date",
+                f"write it as YYYY-MM-DD, e.g. {key}: 2026-02-18",
+            ) from None
+
+    return norm
+
+
+_date = _date_of("captured_date")
 
 
 def _datetime(value: Any) -> dt.datetime | None:
@@ -201,6 +246,7 @@ NORMALIZERS: dict[str, Callable[[Any], Any]] = {
     "author": _text("author"),
     "creator": _creator,
     "captured_date": _date,
+    "published_date": _date_of("published_date"),
     "original_filename": _text("original_filename"),
     "status": _status,
     "platform": _slug_value("platform"),
@@ -253,3 +299,39 @@ def normalize_given(given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
             raise errors[0]
         raise CaptureError("; ".join(e.message for e in errors), errors[0].hint)
     return known, extra
+
+
+def _tool_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    found = lenient_date(value)
+    if found is None:
+        raise ValueError(value)
+    return found
+
+
+TOOL_NORMALIZERS: dict[str, Callable[[Any], Any]] = {
+    **NORMALIZERS,
+    "captured_date": _tool_date,
+    "published_date": _tool_date,
+}
+"""What a capture tool states (`Note.tool_meta`) is read with the same table, dates leniently."""
+
+
+def normalize_tool(meta: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """(values a capture tool states, normalised; reasons for those that could not be read).
+    Never raises: a tool's value that does not fit is dropped with a reason (the file keeps it)."""
+    known: dict[str, Any] = {}
+    reasons: list[str] = []
+    for key, value in meta.items():
+        fn = TOOL_NORMALIZERS.get(key)
+        if fn is None:
+            continue
+        try:
+            out = fn(value)
+        except (CaptureError, ValueError, TypeError):
+            reasons.append(f"read: {key} {str(value)[:60]!r} could not be read; left out")
+            continue
+        if out is not None and out != []:
+            known[key] = out
+    return known, reasons

@@ -176,7 +176,13 @@ def _represent_date(dumper: yaml.SafeDumper, value: dt.date) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
 
 
+def _represent_none(dumper: yaml.SafeDumper, value: None) -> yaml.ScalarNode:
+    # `url:` with nothing after it, as Obsidian and the Web Clipper write an empty property.
+    return dumper.represent_scalar("tag:yaml.org,2002:null", "")
+
+
 _PropertiesDumper.add_representer(str, _represent_str)
+_PropertiesDumper.add_representer(type(None), _represent_none)
 _PropertiesDumper.add_representer(dt.datetime, _represent_datetime)
 _PropertiesDumper.add_representer(dt.date, _represent_date)
 

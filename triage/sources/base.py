@@ -1,0 +1,75 @@
+"""The contract every source reader keeps (Pelican's readers are the model).
+
+A source reader knows one capture tool's layout (Readwise's export, a Kindle's `My Clippings.txt`...)
+or one file type (a saved web page, a PDF, subtitles). It is a module with one `SourceReader`:
+
+- `name`: the `source_tool` value it sets ('' for readers of plain file types and the fallback);
+- `suffixes`: the file types it reads;
+- `binary`: True when it wants the raw bytes (a PDF) rather than decoded text;
+- `detect(doc)`: does this file look like mine? Judged by its structure (frontmatter keys, headings,
+  entry lines), never by its name alone. Cheap, and never raises;
+- `read(doc)`: the captures in the file, one `Item` each (most files hold one; `My Clippings.txt`
+  holds one per book). Raises only `CaptureError` for a file that cannot be read at all; a file
+  that is broken part-way is read as far as it goes, with a reason in `Item.reasons`.
+
+The registry (`triage.sources.reader`) tries the readers for a file's type in order and falls back
+to the generic reader (markdown with triage's own frontmatter, or none). Adding a tool is adding a
+module, its fixtures in `tests/fixtures/sources/`, and one line in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..note import Highlight
+
+__all__ = ["Document", "Highlight", "Item", "SourceReader"]
+
+
+@dataclass
+class Document:
+    """One file in the inbox, as every reader sees it."""
+
+    path: Path
+    data: bytes
+    text: str = ""
+    """Decoded text, byte-order mark removed, line endings `\\n` ('' for binary readers)."""
+    frontmatter: dict[str, Any] = field(default_factory=dict)
+    """The leading YAML block, parsed ({} when there is none)."""
+    body: str = ""
+    """The text after the frontmatter."""
+
+
+@dataclass
+class Item:
+    """One capture as a reader found it."""
+
+    body: str
+    """Markdown kept as the note's Capture section: the capture's text (tool chrome may stay here)."""
+    content: str = ""
+    """Markdown the NLP stage reads: the author's text without tool chrome ('' = read `body`)."""
+    meta: dict[str, Any] = field(default_factory=dict)
+    """What the tool states, under schema names: title, url, author, creator, captured_date,
+    published_date, platform, format, tags. Normalised leniently: never a quarantine."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """The tool's own frontmatter keys, kept on the note (Omnivore's `id` as `omnivore_id`...)."""
+    highlights: list[Highlight] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    """What could not be read (a cut-off list, a malformed entry): goes into triage_reasons."""
+    given: dict[str, Any] = field(default_factory=dict)
+    """Hand-written frontmatter in triage's own schema: strictly validated (generic reader only)."""
+
+
+@dataclass(frozen=True)
+class SourceReader:
+    name: str
+    """`source_tool` value ('' when no capture tool wrote the file)."""
+    label: str
+    """How messages name it: 'Readwise export', 'Kindle My Clippings.txt', 'PDF'..."""
+    suffixes: tuple[str, ...]
+    detect: Callable[[Document], bool]
+    read: Callable[[Document], list[Item]]
+    binary: bool = False
