@@ -201,6 +201,11 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     triaged_at: dt.datetime | None = None
 
+    def words_text(self) -> str:
+        """What the capture's author wrote, as markdown: `content` when the source reader set it
+        (the text without the tool's chrome), else `body`. Inference and NLP read this."""
+        return self.content or self.body
+
     def properties(self) -> dict[str, Any]:
         """The frontmatter to write, in PROPERTY_ORDER, then the capture's other keys as given."""
         values: dict[str, Any] = {

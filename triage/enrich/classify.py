@@ -120,7 +120,7 @@ def assign_topics(
     if model is not None and model.trained:
         for tid, (s, hits) in scores.items():  # the more examples, the less the fixed keywords count
             scores[tid] = (s * KEYWORD_DAMPING / (KEYWORD_DAMPING + model.examples.get(tid, 0)), hits)
-        for tid, p in model.predict(note.clean_text or note.body).items():
+        for tid, p in model.predict(note.clean_text or note.words_text()).items():
             if p >= 0.01:
                 old, hits = scores.get(tid, (0.0, []))
                 scores[tid] = (old + 2 * threshold * p, [*hits, f"model p={p:.2f}"])
@@ -204,7 +204,7 @@ def classify(
     """Fill topics, teleology, signal_tier, notebooklm_category and reasons."""
     note.reasons = []
     note.topic_scores = []
-    matcher = Matcher(words_of(note.clean_text or note.body), note.lemmas)
+    matcher = Matcher(words_of(note.clean_text or note.words_text()), note.lemmas)
     assign_topics(note, matcher, taxonomy, rules.topic_threshold, max_topics, model)
     assign_teleology(note, matcher, rules)
     assign_tier(note, matcher, rules)

@@ -96,7 +96,7 @@ def prepare(note: Note) -> list[tuple[str, str]]:
     they are the text itself."""
     title_key = note.title.strip().casefold()
     out = []
-    for kind, text in blocks(note.content or note.body):
+    for kind, text in blocks(note.words_text()):
         text = _FOOTNOTE.sub("", text).strip()
         if not text:
             continue
@@ -236,7 +236,7 @@ def finish(
     lex: Lexicon,
 ) -> None:
     """Turn one note's spaCy docs into sentences, entities, insights, synopsis and lemmas."""
-    bold = bold_spans(note.content or note.body)
+    bold = bold_spans(note.words_text())
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     lemmas: list[str] = []
@@ -251,7 +251,7 @@ def finish(
     quotes = len(re.findall(r"[“\"][^”\"]{3,200}[”\"]", note.clean_text))
     note.evidence = round(100 * (numbers + ents + quotes) / max(note.words, 1), 2)
 
-    handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.content or note.body)]
+    handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.words_text())]
     author = re.match(r"^\s*(.+?)\s*\(@([A-Za-z0-9_]{2,30})\)\s*$", note.author or "")
     if author:  # "Priya Raman (@priya_evals)": the handle and the name are one person
         name = author.group(1)

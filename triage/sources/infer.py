@@ -73,11 +73,11 @@ _FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12
 
 
 def infer_title(note: Note) -> str:
-    for line in note.body.split("\n"):
+    for line in note.words_text().split("\n"):
         m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
         if m and strip_inline(m.group(1)):
             return shorten(strip_inline(m.group(1)), 150)
-    for line in note.body.split("\n"):
+    for line in note.words_text().split("\n"):
         clean = strip_inline(re.sub(r"^\s*(?:[>*+-]|\d+[.)]|\d{1,3}/\d{0,3})\s+", "", line))
         if _AUTHOR_LINE.match(clean) or _BYLINE.match(clean):
             continue  # "Priya Raman (@priya_evals)" names the author, not the piece
@@ -92,11 +92,11 @@ def infer_title(note: Note) -> str:
 
 
 def infer_url(note: Note) -> str | None:
-    m = _SOURCE_LINE.search(note.body)
+    m = _SOURCE_LINE.search(note.words_text())
     if m:
         return m.group(1).rstrip(".,;)")
     # Otherwise only a link near the top counts: links further down are citations, not the source.
-    lines = [ln for ln in note.body.split("\n") if ln.strip()][:5]
+    lines = [ln for ln in note.words_text().split("\n") if ln.strip()][:5]
     head = "\n".join(lines)
     for found in URL_RE.finditer(head):
         start = found.start()
@@ -145,7 +145,7 @@ def handle_from_url(url: str | None) -> str | None:
 
 
 def infer_author(note: Note) -> str | None:
-    head = "\n".join(note.body.split("\n")[:12])
+    head = "\n".join(note.words_text().split("\n")[:12])
     m = re.search(r"^\s*([A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3})\s*\(@([A-Za-z0-9_]{2,30})\)", head, re.M)
     if m:
         return f"{m.group(1)} (@{m.group(2)})"
@@ -182,7 +182,7 @@ def infer_date(note: Note) -> dt.date:
 
 
 def infer_format(note: Note) -> str:
-    body = note.body
+    body = note.words_text()
     if len(_TIMESTAMP.findall(body)) >= 3 or len(_SPEAKER.findall(body)) >= 4:
         return "transcript"
     if note.platform in PLATFORM_FORMAT:

@@ -32,8 +32,13 @@ __all__ = [
     "split_frontmatter",
 ]
 
-READERS: tuple[SourceReader, ...] = (generic.READER,)
-"""Tried in this order for the file types they read; the generic reader last."""
+READERS: tuple[SourceReader, ...] = (
+    # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
+    # file types beyond markdown
+    # the fallback: markdown or text with triage's own frontmatter, or none
+    generic.READER,
+)
+"""Tried in this order for the file types they read; for each type the last is its fallback."""
 SUFFIXES: tuple[str, ...] = tuple(dict.fromkeys(s for r in READERS for s in r.suffixes))
 """Every file type triage reads."""
 
