@@ -89,7 +89,7 @@ def test_run_with_nothing_to_do(runner, tmp_path):
     assert result.exit_code == 0
     assert result.output == "0 triaged, 0 skipped, 0 failed\n"
     result = invoke(runner, ws, "run", "--json")
-    assert json.loads(result.output) == {"processed": [], "skipped": [], "failed": []}
+    assert json.loads(result.output) == {"processed": [], "updated": [], "skipped": [], "failed": []}
 
 
 @pytest.mark.nlp

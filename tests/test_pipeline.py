@@ -335,7 +335,7 @@ def test_an_original_that_cannot_be_archived_stays_in_the_inbox(ws, nlp, monkeyp
     import triage.pipeline
     from triage.errors import TriageError
 
-    def refuse(path, folder, sha=None):
+    def refuse(path, folder, sha=None, tmp_dir=None):
         raise TriageError(f"{path} changed while it was being archived", "it stays in the inbox")
 
     monkeypatch.setattr(triage.pipeline, "move_original", refuse)

@@ -119,3 +119,13 @@ def test_plain_yaml_still_loads():
     assert safe_load_mapping("") == {}
     assert safe_load_mapping("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
     assert yaml.safe_load(dump_properties({"k": "v"})) == {"k": "v"}
+
+
+def test_a_value_used_twice_is_written_twice_not_as_an_alias():
+    import datetime as dt
+
+    from triage.vault.yamlio import dump_properties
+
+    day = dt.date(2026, 3, 10)
+    text = dump_properties({"captured_date": day, "created": day, "url": None})
+    assert text == "captured_date: 2026-03-10\ncreated: 2026-03-10\nurl:\n"

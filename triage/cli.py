@@ -54,7 +54,7 @@ key_insights: 3        # 1 to 7 per note
 max_entities: 12
 max_topics: 5          # 1 to 5
 max_file_mb: 20        # larger captures are quarantined
-settle_seconds: 5      # files modified more recently are left for the next run
+settle_seconds: 5      # younger files are read only if unchanged for a moment (not still being written)
 """
 
 
@@ -258,7 +258,8 @@ def init(directory: Path) -> None:
     "--settle",
     type=click.FloatRange(min=0),
     default=None,
-    help="Seconds a file must be unchanged before it is read (default: settle_seconds, 5).",
+    help="Files modified more recently than this are read only if they do not change during a "
+    "1-second check (default: settle_seconds, 5; 0 reads every file at once).",
 )
 @click.pass_context
 @guarded
@@ -298,22 +299,11 @@ def run(
     if as_json:
         click.echo(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
-        verb = "would triage" if dry_run else "triaged"
-        # On a terminal (or with -v): a line per capture. Under cron: the summary line only; the
-        # details are in .triage/triage.log and `triage status`.
+        # On a terminal (or with -v): a line per capture. Under cron: the summary, what waits and
+        # why, and the files triage does not read; the details are in .triage/triage.log.
         detail = interactive or bool(ctx_obj.get("verbose"))
-        for p in report.processed if detail else []:
-            click.echo(f"{verb} {p['source']} -> {p['note']} ({p['id']})")
-        for s in report.skipped if detail else []:
-            click.echo(f"skipped {s['source']}: {s['reason']}")
-        for f in report.failed if detail else []:
-            click.echo(f"failed  {f['source']}: {f['error']}")
-        summary = (
-            f"{len(report.processed)} {verb}, {len(report.skipped)} skipped, {len(report.failed)} failed"
-        )
-        if report.pages_written:
-            summary += f"; {report.pages_written} index pages updated"
-        click.echo(summary if not dry_run else summary + " (dry run: nothing written)")
+        for line in report.lines(dry_run, detail, ws.inbox):
+            click.echo(line)
     sys.exit(EXIT_FAILED if report.failed else EXIT_OK)
 
 
@@ -517,7 +507,7 @@ def export_notebooklm_cmd(ctx: click.Context, vault: Path | None, category: str 
 
     \b
     Example:
-      triage export notebooklm --category ai-engineering --out ~/notebooklm
+      triage export notebooklm --category research --out ~/notebooklm
     """
     from .daily import export_notebooklm
     from .vault.catalog import load_notes

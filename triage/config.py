@@ -54,12 +54,14 @@ class Settings(BaseModel):
     """spaCy worker processes; 0 = automatic: one, or one per core (up to 4) for backlogs of more than
     a million characters, where the cost of starting workers pays off."""
     settle_seconds: float = Field(5.0, ge=0)
+    """A file modified less than this many seconds ago is young: a run watches all young files for
+    a moment (1 s) and reads those that did not change; a file that changed is still being written
+    and waits until it has been unchanged this long."""
     notebooklm_max_sources: int = Field(50, ge=1)
     """Sources per NotebookLM notebook. NotebookLM's help ("NotebookLM limits"): 50 sources per notebook
     on the free plan, more on paid plans; raise it if yours allows more."""
     notebooklm_max_words: int = Field(500_000, ge=1000)
     """Words per NotebookLM source. NotebookLM's help: up to 500,000 words (or 200 MB) per source."""
-    """A file modified less than this many seconds ago is left for the next run (still being written)."""
 
     @field_validator("models")
     @classmethod

@@ -28,6 +28,7 @@ import hashlib
 import logging
 import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -79,12 +80,48 @@ log = logging.getLogger("triage")
 @dataclass
 class Report:
     processed: list[dict[str, str]] = field(default_factory=list)
+    updated: list[dict[str, str]] = field(default_factory=list)
+    """Captures whose source already had a note: their new highlights were added to it."""
     skipped: list[dict[str, str]] = field(default_factory=list)
+    """Each with a `kind`: waiting (the next run takes it), unsupported (a file type triage does
+    not read: left where it is) or duplicate (already in the vault: archived)."""
     failed: list[dict[str, str]] = field(default_factory=list)
     pages_written: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return {"processed": self.processed, "skipped": self.skipped, "failed": self.failed}
+        return {
+            "processed": self.processed,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+    def lines(self, dry_run: bool, detail: bool, inbox: Path) -> list[str]:
+        """What `triage run` prints: with `detail`, a line per capture; then the summary, what
+        waits and why, and (without `detail`, which already named them) the files not read."""
+        verb = "would triage" if dry_run else "triaged"
+        out: list[str] = []
+        if detail:
+            out += [f"{verb} {p['source']} -> {p['note']} ({p['id']})" for p in self.processed]
+            out += [f"updated {u['source']} -> {u['note']}: {u['reason']}" for u in self.updated]
+            out += [f"skipped {s['source']}: {s['reason']}" for s in self.skipped]
+            out += [f"failed  {f['source']}: {f['error']}" for f in self.failed]
+        summary = f"{len(self.processed)} {verb}, "
+        if self.updated:
+            summary += f"{len(self.updated)} {'would be ' if dry_run else ''}updated, "
+        summary += f"{len(self.skipped)} skipped, {len(self.failed)} failed"
+        if self.pages_written:
+            summary += f"; {self.pages_written} index pages updated"
+        out.append(summary if not dry_run else summary + " (dry run: nothing written)")
+        waiting = Counter(s["reason"] for s in self.skipped if s.get("kind") == "waiting")
+        out += [f"{n} waiting: {reason}" for reason, n in sorted(waiting.items())]
+        if not detail:
+            for s in self.skipped:
+                if s.get("kind") == "unsupported":
+                    path = Path(s["source"])
+                    shown = path.relative_to(inbox) if path.is_relative_to(inbox) else path
+                    out.append(f"{shown}: {s['reason']}")
+        return out
 
 
 @contextmanager
@@ -131,7 +168,7 @@ def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: 
     log.warning("failed: %s: %s", path.name, message)
     if not dry_run and path.exists():
         try:
-            dest = move_original(path, ws.failed_dir)
+            dest = move_original(path, ws.failed_dir, tmp_dir=ws_tmp(ws))
             write_error_file(
                 ws.failed_dir,
                 dest.name,
@@ -141,6 +178,7 @@ def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: 
                     f"When it is fixed, move {dest.name} back into the inbox; the next run picks it up.\n"
                     "Files in _failed/ are never read again on their own.\n"
                 ),
+                ws_tmp(ws),
             )
             entry["moved_to"] = str(dest)
         except (OSError, TriageError) as err:
@@ -148,11 +186,16 @@ def _fail(report: Report, ws: Workspace, path: Path, exc: TriageError, dry_run: 
     report.failed.append(entry)
 
 
-def archive(report: Report, path: Path, folder: Path, sha: str) -> bool:
+def ws_tmp(ws: Workspace) -> Path:
+    """Temporary files for moves into the archive and `_failed/`: the workspace's own folder."""
+    return ws.root / ".triage" / "tmp"
+
+
+def archive(report: Report, path: Path, folder: Path, sha: str, tmp_dir: Path | None = None) -> bool:
     """Move an original to the archive; if that fails (it changed meanwhile, a full disk...), say so
     and leave it in the inbox: the next run sees its new bytes as a new capture."""
     try:
-        move_original(path, folder, sha)
+        move_original(path, folder, sha, tmp_dir)
         return True
     except (OSError, TriageError) as exc:
         log.warning("could not archive %s: %s", path.name, exc)
@@ -180,8 +223,9 @@ def _run(
     stale = ws.state_dir / "pages-stale"  # exists from the first note written until the pages are rebuilt
     if not dry_run:
         writer.clean_temp()
-        for folder in (month.parent, ws.inbox, ws.failed_dir):
+        for folder in (month, month.parent, ws.inbox, ws.failed_dir):
             clean_temp(folder)
+        clean_temp(ws_tmp(ws))
     ready, waiting = scan_inbox(ws.inbox, ws.settings.settle_seconds, time.time(), SUFFIXES)
     report.skipped += [{"source": str(s.path), "reason": s.reason, "kind": s.kind} for s in waiting]
     if not ready and not (stale.exists() and not dry_run):
@@ -279,14 +323,14 @@ def _run(
         writer.create(rel, render_note(env, note, topic_pages))
         unwritten[note.source] -= 1
         if not dry_run and not unwritten[note.source] and note.source.exists():
-            archive(report, note.source, month, note.raw_sha256)
+            archive(report, note.source, month, note.raw_sha256, ws_tmp(ws))
         records.append(Record(rel, note.properties()))
         for e in note.entities:
             entity_info.setdefault(e.name, (e.type, e.aliases))
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
     for path, sha, twin in duplicates:
-        if dry_run or archive(report, path, month, sha):
+        if dry_run or archive(report, path, month, sha, ws_tmp(ws)):
             report.skipped.append(
                 {
                     "source": str(path),

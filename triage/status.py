@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Workspace
+from .sources.inbox import UNSUPPORTED
 from .sources.reader import SUFFIXES, scan_inbox
 from .vault.catalog import Record
 from .vault.writer import atomic_write
@@ -68,7 +69,16 @@ def status(ws: Workspace, records: list[Record]) -> dict[str, Any]:
     return {
         "inbox": {
             "ready": [str(p.relative_to(ws.inbox)) for p in ready],
-            "waiting": [{"file": str(s.path.relative_to(ws.inbox)), "reason": s.reason} for s in waiting],
+            "waiting": [
+                {"file": str(s.path.relative_to(ws.inbox)), "reason": s.reason}
+                for s in waiting
+                if s.kind != UNSUPPORTED
+            ],
+            "not_read": [
+                {"file": str(s.path.relative_to(ws.inbox)), "reason": s.reason}
+                for s in waiting
+                if s.kind == UNSUPPORTED
+            ],
         },
         "failed": failed_captures(ws),
         "last_run": last_run(ws),
@@ -86,8 +96,10 @@ def status(ws: Workspace, records: list[Record]) -> dict[str, Any]:
 def format_status(data: dict[str, Any]) -> str:
     lines = []
     inbox = data["inbox"]
-    lines.append(f"Inbox: {len(inbox['ready'])} ready, {len(inbox['waiting'])} waiting")
+    head = f"Inbox: {len(inbox['ready'])} ready, {len(inbox['waiting'])} waiting"
+    lines.append(head + (f", {len(inbox['not_read'])} not read" if inbox["not_read"] else ""))
     lines += [f"  waiting {w['file']}: {w['reason']}" for w in inbox["waiting"]]
+    lines += [f"  {w['file']}: {w['reason']}" for w in inbox["not_read"]]
     lines.append(f"Failed: {len(data['failed'])} in _failed/")
     lines += [f"  {f['file']}: {f['reason']}" for f in data["failed"]]
     run = data["last_run"]

@@ -4,6 +4,12 @@ Every write is atomic: the text goes to a temporary file in `<vault>/.triage/tmp
 Obsidian does not show), is fsynced, then renamed into place. New notes and archived originals are
 linked into place with `os.link`, which fails rather than overwrite, so nothing is ever clobbered.
 Originals are copied to the archive and checked byte for byte before the inbox copy is removed.
+
+Temporary files live in triage's own folders (`<vault>/.triage/tmp/`, `<workspace>/.triage/tmp/`),
+never in the inbox, `_failed/` or the archive; only when one of those is on another file system
+(where a rename cannot reach) is a hidden `.triage-*.tmp` made beside the destination, and the next
+run removes any such file a killed run left. Files are created with the usual permissions (0666
+less the umask, like any program's), an explanation file with those of the capture it explains.
 """
 
 from __future__ import annotations
@@ -94,7 +100,17 @@ def _free_name(folder: Path, name: str) -> Path:
     return candidate
 
 
-TMP_DIR = ".triage-tmp"
+OLD_TMP_DIR = ".triage-tmp"
+"""Where older versions kept temporary files beside the inbox and archive (removed when empty)."""
+
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
 
 
 def _empty(tmp: Path) -> None:
@@ -105,15 +121,42 @@ def _empty(tmp: Path) -> None:
 
 
 def clean_temp(folder: Path) -> None:
-    """Remove what a killed run left in `folder/.triage-tmp/`."""
-    _empty(folder / TMP_DIR)
+    """Remove what a killed run left in `folder`: hidden `.triage-*.tmp` files, and the
+    `.triage-tmp/` folder of older versions."""
+    with contextlib.suppress(OSError):
+        for leftover in folder.glob(".triage-*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    old = folder / OLD_TMP_DIR
+    if old.is_dir():
+        _empty(old)
+        with contextlib.suppress(OSError):
+            old.rmdir()
 
 
-def _write_temp(data: bytes, folder: Path) -> Path:
-    """`data` in a new fsynced temporary file in `folder` (removed again if writing fails)."""
+def _same_device(a: Path, b: Path) -> bool:
+    try:
+        return os.stat(a).st_dev == os.stat(b).st_dev
+    except OSError:
+        return False
+
+
+def _temp_folder(tmp_dir: Path | None, dest_folder: Path) -> Path:
+    """`tmp_dir` when a rename from it reaches `dest_folder` (same file system), else the
+    destination folder itself (the temporary file is hidden there)."""
+    if tmp_dir is None:
+        return dest_folder
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    return tmp_dir if _same_device(tmp_dir, dest_folder) else dest_folder
+
+
+def _write_temp(data: bytes, folder: Path, mode: int | None = None) -> Path:
+    """`data` in a new fsynced temporary file in `folder` (removed again if writing fails),
+    with `mode` (default: 0666 less the umask, what any program's new file gets)."""
     folder.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=folder)
     try:
+        os.fchmod(fd, FILE_MODE if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -125,21 +168,22 @@ def _write_temp(data: bytes, folder: Path) -> Path:
     return Path(name)
 
 
-def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -> Path:
+def move_original(
+    src: Path, folder: Path, expected_sha256: str | None = None, tmp_dir: Path | None = None
+) -> Path:
     """Move a capture into `folder` byte for byte, never overwriting. If a file with the same name
     and the same bytes is already there, the inbox copy is simply removed. Returns where it is.
 
-    The copy is made in `<folder's parent>/.triage-tmp/` (same file system, out of sight), checked
-    against the sha256, then linked into place; only then is the source removed."""
+    The copy is made in `tmp_dir` (triage's own folder; beside the destination, hidden, when that
+    is on another file system), checked against the sha256, then linked into place; only then is
+    the source removed."""
     folder.mkdir(parents=True, exist_ok=True)
     sha = expected_sha256 or _sha256(src)
     same = folder / src.name
     if same.exists() and _sha256(same) == sha:
         src.unlink()
         return same
-    tmp_dir = folder.parent / TMP_DIR
-    tmp_dir.mkdir(exist_ok=True)
-    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=tmp_dir)[1])
+    tmp = Path(tempfile.mkstemp(prefix=".triage-", suffix=".tmp", dir=_temp_folder(tmp_dir, folder))[1])
     try:
         shutil.copyfile(src, tmp)
         shutil.copystat(src, tmp)
@@ -164,15 +208,21 @@ def move_original(src: Path, folder: Path, expected_sha256: str | None = None) -
     return dest
 
 
-def atomic_write(path: Path, text: str, tmp_dir: Path | None = None) -> None:
-    """Replace `path` with `text` atomically: an fsynced temporary file (in `tmp_dir`, on the same
-    file system; beside `path` by default), renamed into place, then the folder fsynced."""
+def atomic_write(path: Path, text: str, tmp_dir: Path | None = None, mode: int | None = None) -> None:
+    """Replace `path` with `text` atomically: an fsynced temporary file (in `tmp_dir` when it is on
+    the same file system; beside `path`, hidden, otherwise), renamed into place, then the folder
+    fsynced."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(_write_temp(text.encode("utf-8"), tmp_dir or path.parent), path)
+    os.replace(_write_temp(text.encode("utf-8"), _temp_folder(tmp_dir, path.parent), mode), path)
     _fsync_dir(path.parent)
 
 
-def write_error_file(folder: Path, name: str, text: str) -> Path:
+def write_error_file(folder: Path, name: str, text: str, tmp_dir: Path | None = None) -> Path:
+    """`<name>.error.txt` beside the quarantined capture, with the capture's own permissions."""
     dest = folder / f"{name}.error.txt"
-    atomic_write(dest, text, folder / TMP_DIR)
+    try:
+        mode: int | None = (folder / name).stat().st_mode & 0o777
+    except OSError:
+        mode = None
+    atomic_write(dest, text, tmp_dir, mode)
     return dest

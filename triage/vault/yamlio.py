@@ -153,6 +153,10 @@ class _PropertiesDumper(yaml.SafeDumper):
         # Indent list items under their key ("topics:\n  - ai"), as Obsidian writes them.
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # Never `&id001` / `*id001`: a value used twice (the same date under two keys) is written twice.
+        return True
+
 
 def _plain_is_safe(value: str) -> bool:
     if not _PLAIN_OK.fullmatch(value):
