@@ -67,6 +67,7 @@ from .vault.pages import (
     topic_page,
 )
 from .vault.render import make_env, render_note
+from .vault.update import add_highlights, plan_updates
 from .vault.writer import VaultWriter, clean_temp, move_original, write_error_file
 
 if TYPE_CHECKING:
@@ -87,6 +88,9 @@ class Report:
     not read: left where it is) or duplicate (already in the vault: archived)."""
     failed: list[dict[str, str]] = field(default_factory=list)
     pages_written: int = 0
+
+    def skip(self, source: Path, reason: str, kind: str) -> None:
+        self.skipped.append({"source": str(source), "reason": reason, "kind": kind})
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -199,13 +203,7 @@ def archive(report: Report, path: Path, folder: Path, sha: str, tmp_dir: Path | 
         return True
     except (OSError, TriageError) as exc:
         log.warning("could not archive %s: %s", path.name, exc)
-        report.skipped.append(
-            {
-                "source": str(path),
-                "reason": f"left in the inbox: could not archive it ({exc})",
-                "kind": "waiting",
-            }
-        )
+        report.skip(path, f"left in the inbox: could not archive it ({exc})", "waiting")
         return False
 
 
@@ -248,9 +246,7 @@ def _run(
             data = path.read_bytes()
             mtime = path.stat().st_mtime
         except OSError as exc:
-            report.skipped.append(
-                {"source": str(path), "reason": f"cannot read it now ({exc.strerror})", "kind": "waiting"}
-            )
+            report.skip(path, f"cannot read it now ({exc.strerror})", "waiting")
             continue
         try:
             found = read_file(data, path, max_bytes, mtime, ws.inbox)
@@ -266,6 +262,8 @@ def _run(
         batch_sha[sha] = str(path.name)
         unwritten[path] = len(found)
         notes.extend(found)
+    plan = plan_updates(notes, records)  # captures of a source already in the vault update its note
+    notes = plan.new
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
@@ -308,7 +306,7 @@ def _run(
     topic_pages = {tid: topic_page(t.label) for tid, t in taxonomy.topics.items()}
     planner = Planner(records, taxonomy, rules, entity_pages)
     entity_info: dict[str, tuple[str, list[str]]] = {}
-    if (kept or duplicates or report.failed) and not dry_run:
+    if (kept or duplicates or report.failed or plan.updates or plan.merged) and not dry_run:
         stale.touch()
     for i, note in enumerate(kept):
         if progress:
@@ -321,23 +319,19 @@ def _run(
         assert note.note_path is not None
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
-        unwritten[note.source] -= 1
-        if not dry_run and not unwritten[note.source] and note.source.exists():
-            archive(report, note.source, month, note.raw_sha256, ws_tmp(ws))
+        _done_with(report, note, ws, month, unwritten, dry_run)
         records.append(Record(rel, note.properties()))
         for e in note.entities:
             entity_info.setdefault(e.name, (e.type, e.aliases))
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
+    for note, first in plan.merged:
+        apply_merged(report, note, first, ws, month, unwritten, dry_run)
+    for note, target in plan.updates:
+        apply_update(report, writer, env, note, target, ws, month, unwritten, dry_run)
     for path, sha, twin in duplicates:
         if dry_run or archive(report, path, month, sha, ws_tmp(ws)):
-            report.skipped.append(
-                {
-                    "source": str(path),
-                    "reason": f"duplicate of {twin} (same sha256); archived",
-                    "kind": "duplicate",
-                }
-            )
+            report.skip(path, f"duplicate of {twin} (same sha256); archived", "duplicate")
 
     if stale.exists() and not dry_run:
         only: set[str] | None = None
@@ -350,6 +344,74 @@ def _run(
         )
         stale.unlink()
     return report
+
+
+def _done_with(
+    report: Report, note: Note, ws: Workspace, month: Path, unwritten: dict[Path, int], dry_run: bool
+) -> None:
+    """One capture of a file is handled: archive the file once all its captures are."""
+    unwritten[note.source] -= 1
+    if not dry_run and not unwritten[note.source] and note.source.exists():
+        archive(report, note.source, month, note.raw_sha256, ws_tmp(ws))
+
+
+def apply_merged(
+    report: Report,
+    note: Note,
+    first: Note,
+    ws: Workspace,
+    month: Path,
+    unwritten: dict[Path, int],
+    dry_run: bool,
+) -> None:
+    """A second capture of a source new in this run: its highlights joined the first one's note."""
+    if first.note_path is None:  # the first one failed: this one waits for the next run
+        return
+    report.updated.append(
+        {
+            "source": str(note.source),
+            "note": str(ws.vault / first.note_path),
+            "reason": f"same source as {first.source.name} in this run: highlights joined its note",
+        }
+    )
+    _done_with(report, note, ws, month, unwritten, dry_run)
+
+
+def apply_update(
+    report: Report,
+    writer: VaultWriter,
+    env: Environment,
+    note: Note,
+    target: str,
+    ws: Workspace,
+    month: Path,
+    unwritten: dict[Path, int],
+    dry_run: bool,
+) -> None:
+    """Add a capture's new highlights to the vault note of its source (only inside triage's
+    highlights markers), then archive it; nothing new makes it a duplicate."""
+    try:
+        existing = (ws.vault / target).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        report.skip(note.source, f"cannot read {target} to update it ({exc})", "waiting")
+        return
+    text, added = add_highlights(existing, note.highlights, env)
+    if text is not None:
+        writer.write(target, text)
+        report.updated.append(
+            {"source": str(note.source), "note": str(ws.vault / target), "reason": f"{added} new highlights"}
+        )
+    elif added < 0:
+        report.skip(
+            note.source,
+            f"same source as {target}, whose highlight markers were removed: nothing written into it "
+            "(the capture is archived)",
+            "duplicate",
+        )
+    else:
+        report.skip(note.source, f"same source as {target}, no new highlights; archived", "duplicate")
+    log.info("update %s -> %s: %s", note.source.name, target, added)
+    _done_with(report, note, ws, month, unwritten, dry_run)
 
 
 def lexicon(ws: Workspace, nlp: Language, dry_run: bool) -> Lexicon:

@@ -28,6 +28,7 @@ from ..errors import ModelError
 from ..note import Note
 from ..text import blocks, bold_spans, first_sentences, shorten, word_count
 from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
+from .highlights import select_from_highlights
 from .insights import Sentence, score, select_insights, select_synopsis
 from .lexicon import Lexicon, load_lexicon
 from .mentions import SHORT_POST, doc_mentions
@@ -265,6 +266,8 @@ def finish(
     scores = score(sentences, _title_lemmas(sentences) | _lemmas_of(note.title, sentences))
     if "key_insights" in given:
         note.key_insights = list(given["key_insights"])[:7]
+    elif note.highlights:  # the reader's own choice of what matters
+        note.key_insights = select_from_highlights(note.highlights, sentences, scores, k)
     else:
         note.key_insights = select_insights(sentences, scores, k)
     if given.get("synopsis"):

@@ -17,6 +17,9 @@ from .names import safe_page_name
 from ..note import Note
 from .yamlio import dump_properties
 
+HL_BEGIN = "<!-- triage:highlights: your highlights; when the same source comes back, triage adds new ones here -->"
+HL_END = "<!-- triage:highlights:end -->"
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -58,6 +61,7 @@ def make_env(vault: Path | None = None) -> Environment:
     env.filters["link_text"] = link_text
     env.filters["one_line"] = one_line
     env.filters["page"] = safe_page_name
+    env.filters["escape_links"] = neutralize_links
     return env
 
 
@@ -74,4 +78,7 @@ def render_note(env: Environment, note: Note, topic_pages: dict[str, str]) -> st
         title=link_text(note.title),
         body=body,
         topics=[(topic_pages[t], t) for t in note.topics if t in topic_pages],
+        highlights=note.highlights,
+        hl_begin=HL_BEGIN,
+        hl_end=HL_END,
     )
