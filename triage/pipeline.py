@@ -251,7 +251,9 @@ def _run(
         try:
             found = read_file(data, path, max_bytes, mtime, ws.inbox)
             sha = found[0].raw_sha256
-            if sha in by_sha or sha in batch_sha:
+            # A file of several captures (My Clippings.txt) whose run was interrupted is read again:
+            # its captures already in the vault are found as the same source, the others are new.
+            if (sha in by_sha and len(found) == 1) or sha in batch_sha:
                 duplicates.append((path, sha, by_sha.get(sha) or batch_sha[sha]))
                 continue
             for note in found:

@@ -90,12 +90,17 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text.casefold())).strip()
 
 
+def _key(h: Highlight) -> str:
+    """What makes a highlight the same one: its text (a note without text: the note)."""
+    return _norm(h.text or h.note)
+
+
 def join_highlights(have: list[Highlight], more: list[Highlight]) -> list[Highlight]:
-    seen = {_norm(h.text) for h in have}
+    seen = {_key(h) for h in have}
     out = list(have)
     for h in more:
-        if _norm(h.text) not in seen:
-            seen.add(_norm(h.text))
+        if _key(h) and _key(h) not in seen:
+            seen.add(_key(h))
             out.append(h)
     return out
 
@@ -109,7 +114,7 @@ def add_highlights(existing: str, highlights: list[Highlight], env: Environment)
         return None, -1
     region = existing[start + len(HL_BEGIN) : end]
     held = _norm(region)
-    fresh = [h for h in join_highlights([], highlights) if _norm(h.text) not in held]
+    fresh = [h for h in join_highlights([], highlights) if _key(h) not in held]
     if not fresh:
         return None, 0
     items = env.get_template("highlights.md.j2").render(highlights=fresh)
