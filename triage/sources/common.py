@@ -8,6 +8,7 @@
 - `clean_title`: a title with its whitespace tidied (no other change).
 - `metadata_list`: the `- Key: value` / `* Key: value` bullets of a `## Metadata` section.
 - `section`: the lines under one markdown heading, with the line number where they start.
+- `article_format`: 'article' for a saved web page, unless its address says it is something else.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import re
 import unicodedata
 
 from ..text import strip_inline
+from .infer import PLATFORM_FORMAT, platform_for
 
 _SPLIT_NAMES = re.compile(r"\s*;\s*|\s+(?:and|&)\s+", re.I)
 _NO_AUTHOR = {"", "unknown", "anonymous", "n/a", "none"}
@@ -90,3 +92,10 @@ def section(lines: list[str], heading: str, level: int = 2) -> tuple[list[str], 
         if start is None and m.group(1) == marks and m.group(2).casefold() == heading.casefold():
             start = i + 1
     return (lines[start:], start) if start is not None else None
+
+
+def article_format(url: str | None) -> str | None:
+    """'article' for a page saved by a read-later tool, unless its address says better (a video,
+    a podcast, a paper, a post on X...): then None, and inference decides from the platform."""
+    platform = platform_for(url)
+    return None if platform in PLATFORM_FORMAT or platform == "x" else "article"
