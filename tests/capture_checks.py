@@ -25,9 +25,10 @@ def fixture(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
 
 
-def read_notes(name: str, data: bytes | None = None) -> list[Note]:
-    """The notes a fixture gives, metadata inferred (as in the pipeline's phase 1)."""
-    path = FIXTURES / name
+def read_notes(name: str, data: bytes | None = None, as_name: str | None = None) -> list[Note]:
+    """The notes a fixture gives (read as if named `as_name`), metadata inferred (as in the
+    pipeline's phase 1)."""
+    path = FIXTURES / (as_name or name)
     notes = read_file(fixture(name) if data is None else data, path, MB, float(OLD))
     return [infer_metadata(n) for n in notes]
 

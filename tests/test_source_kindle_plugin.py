@@ -36,7 +36,8 @@ def test_every_field():
     assert note.published_date is None
     assert note.platform == "kindle"
     assert note.format == "book"
-    assert note.extra == {"asin": "B0QUIET123"}  # the nested kindle-sync map is not copied
+    # the nested kindle-sync map is not copied
+    assert note.extra == {"asin": "B0QUIET123", "publisher": "Harbor Lane Press"}
     assert note.read_reasons == []
 
 

@@ -23,7 +23,7 @@ Layout:
 
 Recognised by the `kindle-sync` frontmatter map, or (frontmatter removed) by highlight lines
 ending in `— location: [n](kindle://...)`. The nested map is the plugin's: it never makes the
-file quarantined; `asin` is kept on the note.
+file quarantined; `asin` (and the `Publisher:` line) are kept on the note.
 
 - Title: the frontmatter's full title (the H1 is shortened); author through
   `common.person_names`, as for `My Clippings.txt`, so the same book matches.
@@ -133,7 +133,8 @@ def read(doc: Document) -> list[Item]:
     lines = doc.body.split("\n")
     before_body = doc.text[: len(doc.text) - len(doc.body)].count("\n")  # frontmatter lines
     found = section(lines, "Metadata")
-    meta = _meta(doc, sync, metadata_list(found[0]) if found else {})
+    bullets = metadata_list(found[0]) if found else {}
+    meta = _meta(doc, sync, bullets)
     highlights: list[Highlight] = []
     reasons: list[str] = []
     found = section(lines, "Highlights")
@@ -144,12 +145,15 @@ def read(doc: Document) -> list[Item]:
         reasons.append(f"read: kindle: {what}")
     texts = [h.text for h in highlights] or [f"# {meta.get('title', '')}"]
     asin = str(sync.get("asin") or "").strip()
+    extra = {"asin": asin} if asin else {}
+    if bullets.get("publisher"):
+        extra["publisher"] = strip_inline(bullets["publisher"])
     return [
         Item(
             body=doc.body,
             content="\n\n".join(texts) + "\n",
             meta=meta,
-            extra={"asin": asin} if asin else {},
+            extra=extra,
             highlights=highlights,
             reasons=reasons,
         )
