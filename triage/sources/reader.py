@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, kindle, kindle_plugin, matter, raindrop
+from . import generic, kindle, kindle_plugin, matter, raindrop, snipd
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -38,6 +38,7 @@ READERS: tuple[SourceReader, ...] = (
     kindle_plugin.READER,
     raindrop.READER,
     matter.READER,
+    snipd.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
