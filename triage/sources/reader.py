@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, kindle, kindle_plugin, matter, raindrop, snipd
+from . import generic, kindle, kindle_plugin, matter, raindrop, snipd, zotero
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -39,6 +39,7 @@ READERS: tuple[SourceReader, ...] = (
     raindrop.READER,
     matter.READER,
     snipd.READER,
+    zotero.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
