@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic
+from . import generic, kindle, kindle_plugin, matter, raindrop, snipd, zotero
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -34,6 +34,12 @@ __all__ = [
 
 READERS: tuple[SourceReader, ...] = (
     # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
+    kindle.READER,
+    kindle_plugin.READER,
+    raindrop.READER,
+    matter.READER,
+    snipd.READER,
+    zotero.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
