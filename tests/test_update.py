@@ -210,3 +210,83 @@ def test_json_report_says_updated(ws, nlp, tool):
     data = json.loads(result.output)
     assert [u["reason"] for u in data["updated"]] == ["2 new highlights"]
     assert data["processed"] == []
+
+
+# --- a growing My Clippings.txt (the Kindle reader) ----------------------------------------------
+
+ENTRY = (
+    "{title}\r\n- Your Highlight on page {page} | Location {loc} | Added on Monday, April 1, 2024 8:00:00 PM\r\n"
+    "\r\n{text}\r\n==========\r\n"
+)
+BOOK_A = "The Tide Tables (Ilse Varga)"
+BOOK_B = "Small Engines, Large Ships (Okoro, Dami)"
+
+
+def clippings(*entries: tuple[str, int, str]) -> bytes:
+    text = "".join(ENTRY.format(title=t, page=p, loc=p * 15, text=x) for t, p, x in entries)
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+FIRST = [
+    (BOOK_A, 3, "Every harbour keeps its own clock, set by the moon rather than the mayor."),
+    (BOOK_B, 8, "A small engine running all day beats a large one that waits for perfect weather."),
+]
+LATER = [
+    (
+        BOOK_A,
+        9,
+        "Pilots trust the tide table more than the forecast, because the moon never changes its mind.",
+    ),
+    (BOOK_B, 20, "Shipyards that measured fuel per mile instead of top speed outlasted their rivals."),
+]
+
+
+def book_notes(ws) -> dict[str, str]:
+    return {
+        p.read_text().split("\naliases:\n  - ", 1)[1].split("\n", 1)[0].strip('"'): p.read_text()
+        for p in (ws.vault / "notes").rglob("*.md")
+    }
+
+
+@pytest.mark.nlp
+def test_a_growing_my_clippings_adds_only_new_highlights_and_keeps_the_readers_text(ws, nlp):
+    drop(ws, "My Clippings.txt", clippings(*FIRST))
+    report = triage.pipeline.run(ws, nlp=nlp)
+    assert len(report.processed) == 2 and not report.failed
+    notes = book_notes(ws)
+    assert set(notes) == {"The Tide Tables", "Small Engines, Large Ships"}
+    tide = next((ws.vault / "notes").rglob("*tide_tables*"))
+    mine = tide.read_text() + "I read this on the ferry.\n"
+    tide.write_text(mine)
+
+    drop(ws, "My Clippings.txt", clippings(*FIRST, *LATER))  # the device's file, grown
+    report = triage.pipeline.run(ws, nlp=nlp)
+    assert report.processed == [] and len(report.updated) == 2
+    assert [u["reason"] for u in report.updated] == ["1 new highlights", "1 new highlights"]
+    after = tide.read_text()
+    added = f"- {LATER[0][2]} (page 9, location 135)\n"
+    assert after == mine.replace(HL_END, added + HL_END)
+    assert after.endswith("I read this on the ferry.\n")
+
+
+@pytest.mark.nlp
+def test_an_interrupted_my_clippings_run_writes_the_missing_books_next_time(ws, nlp, monkeypatch):
+    drop(ws, "My Clippings.txt", clippings(*FIRST))
+    real = triage.pipeline.render_note
+    calls = []
+
+    def dies_on_the_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(triage.pipeline, "render_note", dies_on_the_second)
+        with pytest.raises(KeyboardInterrupt):
+            triage.pipeline.run(ws, nlp=nlp)
+    assert len(book_notes(ws)) == 1
+    report = triage.pipeline.run(ws, nlp=nlp)
+    assert len(report.processed) == 1 and not report.failed
+    assert len(book_notes(ws)) == 2
+    assert not (ws.inbox / "My Clippings.txt").exists()

@@ -2,8 +2,8 @@
 
 - a URL, normalised: scheme, `www.`, `m.`/`mobile.`, trailing slash, fragment and tracking
   parameters (`utm_*`, `fbclid`, `gclid`, `ref`, `s`/`t` on X...) removed; twitter.com is x.com;
-- a book (format `book`): its title (edition notes like "(2nd Edition)" and case removed) and its
-  author's family name, so the same book from My Clippings, the Kindle plugin and Readwise meets.
+- a book (format `book`): its title and its authors' family names (`common.book_key`), so the
+  same book from My Clippings, the Kindle plugin and Readwise meets.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlparse
 
-from ..text import slugify
+from . import common
+from .common import person_names
 
 _TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|ref_url|source|si|igshid)$", re.I)
 _HOSTS = {"twitter.com": "x.com", "mobile.twitter.com": "x.com", "youtu.be": "youtube.com"}
@@ -37,14 +38,9 @@ def normalize_url(url: str) -> str:
 
 
 def book_key(title: str, author: str | None) -> str:
-    title = re.sub(
-        r"\s*[\(\[][^)\]]*(edition|ed\.|unabridged|kindle)[^)\]]*[\)\]]\s*", " ", title, flags=re.I
-    )
-    family = ""
-    if author:
-        first = re.split(r"\s*(?:,|;|&|\band\b)\s*", author.strip())[0]
-        family = slugify(first.split()[-1] if first.split() else first)
-    return f"book:{slugify(title, max_len=200)}|{family}"
+    """`common.book_key` (case, accents, subtitles and edition notes ignored; authors by surname)
+    over the author as every reader writes it (`Moreau, Ines` is `Ines Moreau`)."""
+    return "book:" + common.book_key(title, person_names(author))
 
 
 def source_keys(url: str | None, title: str, author: str | None, format_: str) -> list[str]:
