@@ -1,0 +1,110 @@
+"""Small helpers that several capture-tool readers share (Readwise, Hypothes.is, Omnivore...).
+
+Each is a pure function on strings: no I/O, never raises on odd input.
+
+- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema keys are mapped instead);
+- `metadata_list`: a `## Metadata` bullet list (`- Key: value`) as a dict;
+- `wikilink_names`, `hashtags`: the names inside `[[...]]`, the `#tags` in a line;
+- `person_name`: `Kahneman, Daniel` -> `Daniel Kahneman` (so the same book meets across tools);
+- `plain`: a highlight's markdown as plain text (HTML entities decoded, inline markdown removed);
+- `highlights_content`: what the NLP stage reads for a capture that is only highlights;
+- `original_url`: one spelling of a source's address across tools (x.com, no text fragment).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from ..note import PROPERTY_ORDER, Highlight
+from ..text import strip_inline
+
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w ]{0,40}?)\s*:\s?(.*)$")
+_WIKINAME = re.compile(r"\[\[([^\[\]|#^]+)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]")
+_HASHTAG = re.compile(r"(?<![\w#&/])#([^\s#\[\]()\"',;.!?]+)")
+_FIRST_NAME = re.compile(r"^[A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*\.?){0,2}$")
+_TWITTER = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
+_SURNAME = re.compile(r"^(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$")
+
+
+def tool_extra(frontmatter: dict[str, Any], rename: dict[str, str] | None = None) -> dict[str, Any]:
+    """The tool's frontmatter keys kept verbatim on the note, so the user's own views (Dataview,
+    the tool's templates) keep working. Triage's schema keys are left out (readers map them via
+    `Item.meta`); `rename` moves a tool key out of the way of ours (Omnivore: id -> omnivore_id)."""
+    rename = rename or {}
+    out: dict[str, Any] = {}
+    for key, value in frontmatter.items():
+        key = rename.get(str(key), str(key))
+        if key not in PROPERTY_ORDER:
+            out[key] = value
+    return out
+
+
+def metadata_list(lines: list[str]) -> dict[str, str]:
+    """`- Key: value` bullets (also `*` bullets) as {key lowercased: value}; a line that is not a
+    bullet continues the previous value. The first occurrence of a key wins."""
+    out: dict[str, str] = {}
+    last = ""
+    for line in lines:
+        m = _BULLET.match(line)
+        if m:
+            last = m.group(1).strip().lower()
+            if last in out:
+                last = ""  # a repeated key: ignore it and its continuation
+                continue
+            out[last] = m.group(2).strip()
+        elif last and line.strip():
+            out[last] = f"{out[last]} {line.strip()}".strip()
+    return out
+
+
+def wikilink_names(text: str) -> list[str]:
+    """The page names inside `[[...]]` links, in order."""
+    return [m.group(1).strip() for m in _WIKINAME.finditer(text) if m.group(1).strip()]
+
+
+def hashtags(text: str) -> list[str]:
+    """The `#tags` in a line of text, without `#` (`#a #b/c` -> ['a', 'b/c'])."""
+    return [m.group(1) for m in _HASHTAG.finditer(text)]
+
+
+def person_name(name: str) -> str:
+    """One person's name in reading order: `Kahneman, Daniel` -> `Daniel Kahneman`. Anything that
+    is not clearly `Surname, Given names` is returned as it is (trimmed)."""
+    name = re.sub(r"\s+", " ", name).strip()
+    parts = [p.strip() for p in name.split(",")]
+    if (
+        len(parts) == 2
+        and _SURNAME.match(parts[0])
+        and _FIRST_NAME.match(parts[1])
+        and parts[1].lower().rstrip(".") not in ("jr", "sr", "inc", "ltd", "llc", "co")
+    ):
+        return f"{parts[1]} {parts[0]}"
+    return name
+
+
+def plain(markdown: str) -> str:
+    """Markdown of a highlight as plain text on one line: entities decoded, markup removed."""
+    text = html.unescape(html.unescape(markdown))  # tools that escape twice (&amp;quot;)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # image embeds are not words
+    return re.sub(r"\s+", " ", strip_inline(text)).strip()
+
+
+def highlights_content(highlights: list[Highlight], title: str) -> str:
+    """The NLP text of a capture made of highlights: one paragraph each. With no highlight at all,
+    the title as a heading, so that the metadata list is never read as the author's text."""
+    if highlights:
+        return "\n\n".join(h.text for h in highlights if h.text) + "\n"
+    return f"# {title}\n" if title else "\n"
+
+
+def original_url(url: str | None) -> str | None:
+    """The source's address as every reader gives it, so that the same tweet or page read by two
+    tools meets on one note: twitter.com -> x.com, no `#:~:text=` fragment, no `<>`, trimmed."""
+    if not url:
+        return None
+    url = str(url).strip().strip("<>").strip()
+    url = re.sub(r"#:~:text=.*$", "", url)
+    url = _TWITTER.sub("https://x.com/", url)
+    return url or None
