@@ -131,3 +131,9 @@ def test_given_synopsis_is_cleaned_to_whole_sentences():
     known, _ = normalize_given({"synopsis": "A **bold** claim. " + "Long sentence goes on. " * 20})
     assert "**" not in known["synopsis"] and len(known["synopsis"]) <= 300
     assert known["synopsis"].endswith(".")
+
+
+def test_malformed_address_is_refused_not_a_crash():
+    assert platform_for("https://[oops/a") == "web"
+    with pytest.raises(CaptureError, match="not a valid address"):
+        note("text", {"url": "https://[oops/a"})

@@ -108,8 +108,8 @@ def test_cut_off_file_is_read_as_far_as_it_goes():
     assert [h.location for h in n.highlights] == ["page 12", "page 47"]
     assert n.highlights[1].note == "Trust comes before process."
     assert n.read_reasons == [
-        "read: readwise: highlight list cut off at line 12; "
-        "its last, incomplete highlight is left out of the highlights"
+        "read: readwise: highlight list cut off: the highlight at line 12 is incomplete "
+        "and left out of the highlights"
     ]
     assert "a team with no spare hours" in n.body  # nothing is lost
 

@@ -119,3 +119,13 @@ def test_plain_yaml_still_loads():
     assert safe_load_mapping("") == {}
     assert safe_load_mapping("a: 1\nb: [x, y]\n") == {"a": 1, "b": ["x", "y"]}
     assert yaml.safe_load(dump_properties({"k": "v"})) == {"k": "v"}
+
+
+def test_a_value_under_two_keys_is_written_twice_not_aliased():
+    day = dt.date(2024, 3, 11)
+    tags = ["a", "b"]
+    text = dump_properties({"captured_date": day, "created": day, "tags": tags, "more": tags})
+    assert "&" not in text and "*" not in text
+    assert text == (
+        "captured_date: 2024-03-11\ncreated: 2024-03-11\ntags:\n  - a\n  - b\nmore:\n  - a\n  - b\n"
+    )

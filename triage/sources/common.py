@@ -7,7 +7,10 @@ Each is a pure function on strings: no I/O, never raises on odd input.
 - `wikilink_names`, `hashtags`: the names inside `[[...]]`, the `#tags` in a line;
 - `person_name`: `Kahneman, Daniel` -> `Daniel Kahneman` (so the same book meets across tools);
 - `plain`: a highlight's markdown as plain text (HTML entities decoded, inline markdown removed);
+- `bullet_entries`: a highlight list of `- <text>` bullets with indented `- Tags:` / `- Note:` lines;
+- `cut_off`: the reason recorded when a highlight list ends part-way;
 - `highlights_content`: what the NLP stage reads for a capture that is only highlights;
+- `page_format`: format article for a saved web page, unless its platform says otherwise;
 - `original_url`: one spelling of a source's address across tools (x.com, no text fragment).
 """
 
@@ -19,10 +22,11 @@ from typing import Any
 
 from ..note import PROPERTY_ORDER, Highlight
 from ..text import strip_inline
+from .infer import PLATFORM_FORMAT, platform_for
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w ]{0,40}?)\s*:\s?(.*)$")
 _WIKINAME = re.compile(r"\[\[([^\[\]|#^]+)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]")
-_HASHTAG = re.compile(r"(?<![\w#&/])#([^\s#\[\]()\"',;.!?]+)")
+_HASHTAGS = re.compile(r"(?<!\S)((?:#[^\s#\[\]()\"',;!?]+)+)")
 _FIRST_NAME = re.compile(r"^[A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*\.?){0,2}$")
 _TWITTER = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
 _SURNAME = re.compile(r"^(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$")
@@ -65,8 +69,10 @@ def wikilink_names(text: str) -> list[str]:
 
 
 def hashtags(text: str) -> list[str]:
-    """The `#tags` in a line of text, without `#` (`#a #b/c` -> ['a', 'b/c'])."""
-    return [m.group(1) for m in _HASHTAG.finditer(text)]
+    """The `#tags` in a line of text, without `#` (`#a #b/c` -> ['a', 'b/c']; `#a#b` -> ['a', 'b']).
+    A `#` inside a word or URL is not a tag."""
+    tags = [t.rstrip(".:") for run in _HASHTAGS.findall(text) for t in run.split("#")]
+    return [t for t in tags if t]
 
 
 def person_name(name: str) -> str:
@@ -91,6 +97,57 @@ def plain(markdown: str) -> str:
     return re.sub(r"\s+", " ", strip_inline(text)).strip()
 
 
+class BulletEntry:
+    """One `- <text>` bullet of a highlight list: its text lines, the reader's note and tags."""
+
+    def __init__(self, line: int, first: str) -> None:
+        self.line = line
+        """The bullet's line number in the file."""
+        self.lines = [first]
+        self.note: list[str] = []
+        self.tags: list[str] = []
+        self.in_note = False
+
+
+_ANNOTATION = re.compile(r"^\s+[-*]\s+(Tags|Note|Annotation):\s?(.*)$", re.I)
+
+
+def bullet_entries(lines: list[tuple[int, str]]) -> list[BulletEntry]:
+    """(line number, line) pairs of a highlight list (Readwise, Hypothes.is) as entries: a bullet at
+    the margin starts one; indented `- Tags:` (`[[tag]]` or `#tag`) and `- Note:` / `- Annotation:`
+    lines annotate it; other indented lines continue its text (or its note). Text before the first
+    bullet is not a highlight."""
+    out: list[BulletEntry] = []
+    for number, line in lines:
+        if not line.strip():
+            continue
+        annotation = _ANNOTATION.match(line)
+        if re.match(r"^[-*]\s", line):
+            out.append(BulletEntry(number, line[2:].strip()))
+        elif not out:
+            continue
+        elif annotation and annotation.group(1).lower() == "tags":
+            value = annotation.group(2)
+            out[-1].tags += wikilink_names(value) or hashtags(value)
+            out[-1].in_note = False
+        elif annotation:
+            out[-1].note.append(annotation.group(2).strip())
+            out[-1].in_note = True
+        elif out[-1].in_note:
+            out[-1].note.append(line.strip())
+        else:
+            out[-1].lines.append(line.strip())
+    return out
+
+
+def cut_off(tool: str, line: int) -> str:
+    """The reason recorded for a highlight list that ends part-way (the file was cut off)."""
+    return (
+        f"read: {tool}: highlight list cut off: the highlight at line {line} is incomplete "
+        "and left out of the highlights"
+    )
+
+
 def highlights_content(highlights: list[Highlight], title: str) -> str:
     """The NLP text of a capture made of highlights: one paragraph each. With no highlight at all,
     the title as a heading, so that the metadata list is never read as the author's text."""
@@ -108,3 +165,10 @@ def original_url(url: str | None) -> str | None:
     url = re.sub(r"#:~:text=.*$", "", url)
     url = _TWITTER.sub("https://x.com/", url)
     return url or None
+
+
+def page_format(url: str | None) -> dict[str, str]:
+    """{'format': 'article'} for a page a read-it-later tool saved, however short; {} when the
+    platform decides (YouTube: video, arXiv: paper, X: post or thread...) or there is no URL."""
+    platform = platform_for(url)
+    return {} if platform in PLATFORM_FORMAT or platform in ("x", "unknown") else {"format": "article"}

@@ -111,7 +111,10 @@ def infer_url(note: Note) -> str | None:
 def platform_for(url: str | None) -> str:
     if not url:
         return "unknown"
-    host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    try:
+        host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:  # a malformed address ("https://[x"): no platform to tell
+        return "web"
     if host in PLATFORM_DOMAINS:
         return PLATFORM_DOMAINS[host]
     if "podcast" in host:
@@ -127,8 +130,11 @@ def platform_for(url: str | None) -> str:
 def handle_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").lower().removeprefix("www.")
+    try:
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return None
     path = [p for p in parsed.path.split("/") if p]
     platform = platform_for(url)
     if platform == "x" and path and path[0] not in ("i", "search", "home", "hashtag"):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, readwise
+from . import generic, readwise, webclipper
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -35,6 +35,7 @@ __all__ = [
 READERS: tuple[SourceReader, ...] = (
     # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
     readwise.READER,
+    webclipper.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,

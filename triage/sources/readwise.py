@@ -24,6 +24,9 @@ from ..errors import CaptureError
 from ..text import shorten
 from .base import Document, Highlight, Item, SourceReader
 from .common import (
+    BulletEntry,
+    bullet_entries,
+    cut_off,
     hashtags,
     highlights_content,
     metadata_list,
@@ -40,7 +43,6 @@ _H2 = re.compile(r"^##\s+(.+?)\s*$")
 _FULL_TITLE = re.compile(r"^\s{0,3}-\s+Full Title:", re.M)
 _CATEGORY = re.compile(r"^\s{0,3}-\s+Category:\s*#(?:" + "|".join(CATEGORIES) + r")\b", re.M)
 _HIGHLIGHT_SECTION = re.compile(r"^(?:Highlights|New highlights added\b.*)$", re.I)
-_ANNOTATION = re.compile(r"^\s+[-*]\s+(Tags|Note):\s?(.*)$", re.I)
 _NBSP = "[\\s\u00a0]+"
 _BACKLINK = re.compile(
     r"\s*\((?:\[(?P<label>[^\]]*)\]\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*\)"
@@ -69,39 +71,7 @@ def _location(label: str) -> str:
     return f"{kind} {m.group(2)}"
 
 
-class _Entry:
-    def __init__(self, line: int, first: str) -> None:
-        self.line = line
-        self.lines = [first]
-        self.note: list[str] = []
-        self.tags: list[str] = []
-        self.in_note = False
-
-
-def _entries(lines: list[tuple[int, str]]) -> list[_Entry]:
-    out: list[_Entry] = []
-    for number, line in lines:
-        if not line.strip():
-            continue
-        annotation = _ANNOTATION.match(line)
-        if re.match(r"^[-*]\s", line):
-            out.append(_Entry(number, line[2:].strip()))
-        elif not out:
-            continue  # text before the first highlight (a note by the user): stays in the body
-        elif annotation and annotation.group(1).lower() == "tags":
-            out[-1].tags += wikilink_names(annotation.group(2)) or hashtags(annotation.group(2))
-            out[-1].in_note = False
-        elif annotation:
-            out[-1].note.append(annotation.group(2).strip())
-            out[-1].in_note = True
-        elif out[-1].in_note:
-            out[-1].note.append(line.strip())
-        else:
-            out[-1].lines.append(line.strip())
-    return out
-
-
-def _highlight(entry: _Entry) -> tuple[Highlight, bool]:
+def _highlight(entry: BulletEntry) -> tuple[Highlight, bool]:
     """(the highlight, whether it ended with its backlink)."""
     words = [ln for ln in entry.lines if not _IMAGE_LINE.match(ln)]
     text = "\n".join(words)
@@ -176,14 +146,11 @@ def read(doc: Document) -> list[Item]:
     category = (hashtags(fields.get("category", "")) or [""])[0].lower()
     reasons: list[str] = []
     parts = [s for s in sections if _HIGHLIGHT_SECTION.match(s[0])]
-    entries = [e for s in parts for e in _entries(s[2])]
+    entries = [e for s in parts for e in bullet_entries(s[2])]
     found = [_highlight(e) for e in entries]
     if found and not found[-1][1] and (any(ok for _, ok in found[:-1]) or not doc.text.endswith("\n")):
         found.pop()
-        reasons.append(
-            f"read: readwise: highlight list cut off at line {entries[-1].line}; "
-            "its last, incomplete highlight is left out of the highlights"
-        )
+        reasons.append(cut_off("readwise", entries[-1].line))
     highlights = [h for h, _ in found if h.text]
     kindle = any(h.location.startswith("location") for h in highlights)
     if not parts:

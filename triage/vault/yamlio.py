@@ -153,6 +153,11 @@ class _PropertiesDumper(yaml.SafeDumper):
         # Indent list items under their key ("topics:\n  - ai"), as Obsidian writes them.
         return super().increase_indent(flow, False)
 
+    def ignore_aliases(self, data: Any) -> bool:
+        # The same value under two keys (a clipper's `created` and our `captured_date`) is written
+        # twice, never as a YAML anchor and alias (`&id001`), which Obsidian does not show.
+        return True
+
 
 def _plain_is_safe(value: str) -> bool:
     if not _PLAIN_OK.fullmatch(value):
