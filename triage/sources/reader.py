@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, markdownload, omnivore, readwise, webclipper
+from . import generic, hypothesis, markdownload, omnivore, readwise, webclipper
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -37,6 +37,7 @@ READERS: tuple[SourceReader, ...] = (
     readwise.READER,
     webclipper.READER,
     omnivore.READER,
+    hypothesis.READER,
     markdownload.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
