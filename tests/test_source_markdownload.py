@@ -87,6 +87,13 @@ def test_default_clip_takes_its_title_from_the_file_name():
     assert "\\_" in n.body  # the capture is kept as it came
 
 
+def test_an_unrecognised_default_clip_still_takes_its_title_from_the_file_name():
+    text = "Every write must survive a power cut. On Linux that means fsync.\n\n## Where the time goes\n"
+    n = read_one("x.md", data=text.encode(), path=NAMED)
+    assert n.source_tool is None  # too few fingerprints: the generic reader
+    assert n.title == "The Hidden Cost of fsync Durability vs. Throughput"  # not "Where the time goes"
+
+
 def test_unescape_leaves_code_alone():
     assert unescape("a\\_b \\*c\\* `x\\_y`\n```\nz\\_w\n```\n\\# not a heading") == (
         "a_b *c* `x\\_y`\n```\nz\\_w\n```\n# not a heading"
