@@ -174,3 +174,20 @@ def test_end_to_end(ws, nlp, name):
     assert props["source_tool"] == "readwise"
     assert chrome_in(props, note_title(text)) == []
     assert props["key_insights"]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("Kahneman, Daniel", "Daniel Kahneman"),
+        ("Le Guin, Ursula K.", "Ursula K. Le Guin"),
+        ("Daniel Kahneman", "Daniel Kahneman"),
+        ("Kahneman, Daniel, Tversky, Amos", "Kahneman, Daniel, Tversky, Amos"),  # unclear: left alone
+        ("Acme, Inc.", "Acme, Inc."),
+        ("Smith, Jr.", "Smith, Jr."),
+    ],
+)
+def test_person_name_in_reading_order(name, expected):
+    from triage.sources.common import person_name
+
+    assert person_name(name) == expected
