@@ -131,3 +131,34 @@ def test_given_synopsis_is_cleaned_to_whole_sentences():
     known, _ = normalize_given({"synopsis": "A **bold** claim. " + "Long sentence goes on. " * 20})
     assert "**" not in known["synopsis"] and len(known["synopsis"]) <= 300
     assert known["synopsis"].endswith(".")
+
+
+def test_malformed_address_is_refused_not_a_crash():
+    assert platform_for("https://[oops/a") == "web"
+    with pytest.raises(CaptureError, match="not a valid address"):
+        note("text", {"url": "https://[oops/a"})
+
+
+@pytest.mark.parametrize(
+    "name, body, title",
+    [
+        # no title line: a file name that reads like a title is the title (MarkDownload, Matter, people)
+        (
+            "The Hidden Cost of fsync.md",
+            "Every write must survive a power cut.\n\n## Where it goes\n",
+            "The Hidden Cost of fsync",
+        ),
+        (
+            "2026-03-05 Notes from the offsite.md",
+            "We agreed on small steps. Then lunch.",
+            "Notes from the offsite",
+        ),
+        # a title line still wins; names that are not titles still give way to the text
+        ("The Hidden Cost of fsync.md", "# Durability costs\n\ntext", "Durability costs"),
+        ("2026-03-05 thread.md", "First post here. More.", "First post here"),
+        ("New Text Document.md", "First post here. More.", "First post here"),
+        ("notes-on-the-offsite.md", "First post here. More.", "First post here"),
+    ],
+)
+def test_title_from_a_file_name_that_reads_like_one(name, body, title):
+    assert note(body, name=name).title == title

@@ -215,8 +215,8 @@ def test_json_report_says_updated(ws, nlp, tool):
 # --- a growing My Clippings.txt (the Kindle reader) ----------------------------------------------
 
 ENTRY = (
-    "{title}\r\n- Your Highlight on page {page} | Location {loc} | Added on Monday, April 1, 2024 8:00:00 PM\r\n"
-    "\r\n{text}\r\n==========\r\n"
+    "{title}\r\n- Your Highlight on page {page} | Location {loc} | "
+    "Added on Monday, April 1, 2024 8:00:00 PM\r\n\r\n{text}\r\n==========\r\n"
 )
 BOOK_A = "The Tide Tables (Ilse Varga)"
 BOOK_B = "Small Engines, Large Ships (Okoro, Dami)"

@@ -121,11 +121,11 @@ def test_plain_yaml_still_loads():
     assert yaml.safe_load(dump_properties({"k": "v"})) == {"k": "v"}
 
 
-def test_a_value_used_twice_is_written_twice_not_as_an_alias():
-    import datetime as dt
-
-    from triage.vault.yamlio import dump_properties
-
-    day = dt.date(2026, 3, 10)
-    text = dump_properties({"captured_date": day, "created": day, "url": None})
-    assert text == "captured_date: 2026-03-10\ncreated: 2026-03-10\nurl:\n"
+def test_a_value_under_two_keys_is_written_twice_not_aliased():
+    day = dt.date(2024, 3, 11)
+    tags = ["a", "b"]
+    text = dump_properties({"captured_date": day, "created": day, "tags": tags, "more": tags})
+    assert "&" not in text and "*" not in text
+    assert text == (
+        "captured_date: 2024-03-11\ncreated: 2024-03-11\ntags:\n  - a\n  - b\nmore:\n  - a\n  - b\n"
+    )

@@ -1,23 +1,187 @@
-"""Small helpers several source readers share.
+"""Small helpers that several capture-tool readers share (Readwise, Hypothes.is, Omnivore...).
 
-- `person_names`: an author field as capture tools write it (`Kleppmann, Martin`, `A; B`,
-  `A and B`, `[[A]]`) to the form every reader gives: first names first, joined with ", ".
-  The same book read from a Kindle's `My Clippings.txt`, the Kindle Highlights plugin or
-  Readwise gets the same author this way.
-- `book_key`: a loose (title, author) key for telling that two captures are the same book.
-- `clean_title`: a title with its whitespace tidied (no other change).
-- `metadata_list`: the `- Key: value` / `* Key: value` bullets of a `## Metadata` section.
-- `section`: the lines under one markdown heading, with the line number where they start.
-- `article_format`: 'article' for a saved web page, unless its address says it is something else.
+Each is a pure function on strings: no I/O, never raises on odd input.
+
+- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema keys are mapped instead);
+- `metadata_list`: a `## Metadata` bullet list (`- Key: value`) as a dict;
+- `wikilink_names`, `hashtags`: the names inside `[[...]]`, the `#tags` in a line;
+- `person_name`: `Kahneman, Daniel` -> `Daniel Kahneman` (so the same book meets across tools);
+- `person_names`: a whole author field (`Doe, Jane; Roe, Rick`, `A and B`, `[[A]]`) as
+  `Jane Doe, Rick Roe`: every reader writes authors this way;
+- `book_key`: a loose (title, author) key for telling that two captures are the same book;
+- `clean_title`, `section`: a title's whitespace tidied; the lines under one markdown heading;
+- `article_format`: 'article' for a saved web page, unless its address says something else;
+- `plain`: a highlight's markdown as plain text (HTML entities decoded, inline markdown removed);
+- `bullet_entries`: a highlight list of `- <text>` bullets with indented `- Tags:` / `- Note:` lines;
+- `cut_off`: the reason recorded when a highlight list ends part-way;
+- `highlights_content`: what the NLP stage reads for a capture that is only highlights;
+- `page_format`: format article for a saved web page, unless its platform says otherwise;
+- `original_url`: one spelling of a source's address across tools (x.com, no text fragment).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+from typing import Any
 
+from ..note import PROPERTY_ORDER, Highlight
 from ..text import strip_inline
 from .infer import PLATFORM_FORMAT, platform_for
+
+_BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w /]{0,40}?)\s*:\s?(.*)$")
+_WIKINAME = re.compile(r"\[\[([^\[\]|#^]+)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]")
+_HASHTAGS = re.compile(r"(?<!\S)((?:#[^\s#\[\]()\"',;!?]+)+)")
+_FIRST_NAME = re.compile(r"^[A-Z][\w'’-]*\.?(?:\s+[A-Z][\w'’-]*\.?){0,2}$")
+_TWITTER = re.compile(r"^https?://(?:www\.|mobile\.)?(?:twitter|x)\.com/", re.I)
+_SURNAME = re.compile(r"^(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?$")
+
+
+def tool_extra(frontmatter: dict[str, Any], rename: dict[str, str] | None = None) -> dict[str, Any]:
+    """The tool's frontmatter keys kept verbatim on the note, so the user's own views (Dataview,
+    the tool's templates) keep working. Triage's schema keys are left out (readers map them via
+    `Item.meta`); `rename` moves a tool key out of the way of ours (Omnivore: id -> omnivore_id)."""
+    rename = rename or {}
+    out: dict[str, Any] = {}
+    for key, value in frontmatter.items():
+        key = rename.get(str(key), str(key))
+        if key not in PROPERTY_ORDER:
+            out[key] = value
+    return out
+
+
+def metadata_list(lines: list[str]) -> dict[str, str]:
+    """`- Key: value` bullets (also `*` bullets) as {key lowercased: value}; a line that is not a
+    bullet continues the previous value (a bullet of another shape ends it). The first occurrence
+    of a key wins."""
+    out: dict[str, str] = {}
+    last = ""
+    for line in lines:
+        m = _BULLET.match(line)
+        if m:
+            last = m.group(1).strip().lower()
+            if last in out:
+                last = ""  # a repeated key: ignore it and its continuation
+                continue
+            out[last] = m.group(2).strip()
+        elif re.match(r"^\s*[-*+]\s", line):
+            last = ""  # a bullet of another shape (`* [Kindle link](...)`) ends the value
+        elif last and line.strip():
+            out[last] = f"{out[last]} {line.strip()}".strip()
+    return out
+
+
+def wikilink_names(text: str) -> list[str]:
+    """The page names inside `[[...]]` links, in order."""
+    return [m.group(1).strip() for m in _WIKINAME.finditer(text) if m.group(1).strip()]
+
+
+def hashtags(text: str) -> list[str]:
+    """The `#tags` in a line of text, without `#` (`#a #b/c` -> ['a', 'b/c']; `#a#b` -> ['a', 'b']).
+    A `#` inside a word or URL is not a tag."""
+    tags = [t.rstrip(".:") for run in _HASHTAGS.findall(text) for t in run.split("#")]
+    return [t for t in tags if t]
+
+
+def person_name(name: str) -> str:
+    """One person's name in reading order: `Kahneman, Daniel` -> `Daniel Kahneman`. Anything that
+    is not clearly `Surname, Given names` is returned as it is (trimmed)."""
+    name = re.sub(r"\s+", " ", name).strip()
+    parts = [p.strip() for p in name.split(",")]
+    if (
+        len(parts) == 2
+        and _SURNAME.match(parts[0])
+        and _FIRST_NAME.match(parts[1])
+        and parts[1].lower().rstrip(".") not in ("jr", "sr", "inc", "ltd", "llc", "co")
+    ):
+        return f"{parts[1]} {parts[0]}"
+    return name
+
+
+def plain(markdown: str) -> str:
+    """Markdown of a highlight as plain text on one line: entities decoded, markup removed."""
+    text = html.unescape(html.unescape(markdown))  # tools that escape twice (&amp;quot;)
+    text = re.sub(r"!\[[^\]]*\]\([^)]*\)", " ", text)  # image embeds are not words
+    return re.sub(r"\s+", " ", strip_inline(text)).strip()
+
+
+class BulletEntry:
+    """One `- <text>` bullet of a highlight list: its text lines, the reader's note and tags."""
+
+    def __init__(self, line: int, first: str) -> None:
+        self.line = line
+        """The bullet's line number in the file."""
+        self.lines = [first]
+        self.note: list[str] = []
+        self.tags: list[str] = []
+        self.in_note = False
+
+
+_ANNOTATION = re.compile(r"^\s+[-*]\s+(Tags|Note|Annotation):\s?(.*)$", re.I)
+
+
+def bullet_entries(lines: list[tuple[int, str]]) -> list[BulletEntry]:
+    """(line number, line) pairs of a highlight list (Readwise, Hypothes.is) as entries: a bullet at
+    the margin starts one; indented `- Tags:` (`[[tag]]` or `#tag`) and `- Note:` / `- Annotation:`
+    lines annotate it; other indented lines continue its text (or its note). Text before the first
+    bullet is not a highlight."""
+    out: list[BulletEntry] = []
+    for number, line in lines:
+        if not line.strip():
+            continue
+        annotation = _ANNOTATION.match(line)
+        if re.match(r"^[-*]\s", line):
+            out.append(BulletEntry(number, line[2:].strip()))
+        elif not out:
+            continue
+        elif annotation and annotation.group(1).lower() == "tags":
+            value = annotation.group(2)
+            out[-1].tags += wikilink_names(value) or hashtags(value)
+            out[-1].in_note = False
+        elif annotation:
+            out[-1].note.append(annotation.group(2).strip())
+            out[-1].in_note = True
+        elif out[-1].in_note:
+            out[-1].note.append(line.strip())
+        else:
+            out[-1].lines.append(line.strip())
+    return out
+
+
+def cut_off(tool: str, line: int) -> str:
+    """The reason recorded for a highlight list that ends part-way (the file was cut off)."""
+    return (
+        f"read: {tool}: highlight list cut off: the highlight at line {line} is incomplete "
+        "and left out of the highlights"
+    )
+
+
+def highlights_content(highlights: list[Highlight], title: str) -> str:
+    """The NLP text of a capture made of highlights: one paragraph each. With no highlight at all,
+    the title as a heading, so that the metadata list is never read as the author's text."""
+    if highlights:
+        return "\n\n".join(h.text for h in highlights if h.text) + "\n"
+    return f"# {title}\n" if title else "\n"
+
+
+def original_url(url: str | None) -> str | None:
+    """The source's address as every reader gives it, so that the same tweet or page read by two
+    tools meets on one note: twitter.com -> x.com, no `#:~:text=` fragment, no `<>`, trimmed."""
+    if not url:
+        return None
+    url = str(url).strip().strip("<>").strip()
+    url = re.sub(r"#:~:text=.*$", "", url)
+    url = _TWITTER.sub("https://x.com/", url)
+    return url or None
+
+
+def page_format(url: str | None) -> dict[str, str]:
+    """{'format': 'article'} for a page a read-it-later tool saved, however short; {} when the
+    platform decides (YouTube: video, arXiv: paper, X: post or thread...) or there is no URL."""
+    platform = platform_for(url)
+    return {} if platform in PLATFORM_FORMAT or platform in ("x", "unknown") else {"format": "article"}
+
 
 _SPLIT_NAMES = re.compile(r"\s*;\s*|\s+(?:and|&)\s+", re.I)
 _NO_AUTHOR = {"", "unknown", "anonymous", "n/a", "none"}
@@ -61,20 +225,6 @@ def book_key(title: str, author: str | None) -> str:
     short = re.sub(r"\([^()]*\)|\[[^\[\]]*\]", " ", title).split(":")[0]
     surnames = sorted(_fold(n).split()[-1] for n in (author or "").split(",") if _fold(n))
     return f"{_fold(short)}|{' '.join(surnames)}"
-
-
-_BULLET = re.compile(r"^\s*[-*+]\s+([A-Za-z][\w /]*?)\s*:\s*(.*)$")
-
-
-def metadata_list(lines: list[str]) -> dict[str, str]:
-    """`- Author: [Name](url)` lines to {"author": "[Name](url)"}: keys lowercased, values as
-    written (the caller strips what it needs). Other lines are ignored; the first of a key wins."""
-    out: dict[str, str] = {}
-    for line in lines:
-        m = _BULLET.match(line)
-        if m:
-            out.setdefault(m.group(1).strip().lower(), m.group(2).strip())
-    return out
 
 
 def section(lines: list[str], heading: str, level: int = 2) -> tuple[list[str], int] | None:

@@ -72,7 +72,28 @@ _FILE_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12
 # --- inferrers for missing values -------------------------------------------------------------
 
 
+_DEFAULT_NAME = re.compile(
+    r"^(?:untitled|new (?:text |microsoft word )?document|new note|note|document)(?:[\s_-]*\(?\d+\)?)?$", re.I
+)
+
+
+def title_from_name(stem: str) -> str | None:
+    """A file name that reads like a title (three or more words separated by spaces, after any
+    leading date; not an app's default like "New Text Document"), as tools without a title line
+    (MarkDownload, Matter) and people name files. None otherwise."""
+    name = re.sub(r"^\s*(?:19|20)\d{2}-?\d{2}-?\d{2}[\s_-]*", "", stem).strip()
+    words = name.split()
+    if len(words) >= 3 and sum(w[:1].isalpha() for w in words) >= 2 and not _DEFAULT_NAME.match(name):
+        return shorten(name, 150)
+    return None
+
+
 def infer_title(note: Note) -> str:
+    """The first heading when the text opens with one; else a file name that reads like a title;
+    else the first heading further down; else the first line of the text; else the file name."""
+    first = next((ln for ln in note.words_text().split("\n") if ln.strip()), "")
+    if not re.match(r"^\s{0,3}#{1,6}\s+\S", first) and (named := title_from_name(note.source.stem)):
+        return named
     for line in note.words_text().split("\n"):
         m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
         if m and strip_inline(m.group(1)):
@@ -111,7 +132,10 @@ def infer_url(note: Note) -> str | None:
 def platform_for(url: str | None) -> str:
     if not url:
         return "unknown"
-    host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    try:
+        host = (urlparse(url).hostname or "").lower().removeprefix("www.")
+    except ValueError:  # a malformed address ("https://[x"): no platform to tell
+        return "web"
     if host in PLATFORM_DOMAINS:
         return PLATFORM_DOMAINS[host]
     if "podcast" in host:
@@ -127,8 +151,11 @@ def platform_for(url: str | None) -> str:
 def handle_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    parsed = urlparse(url)
-    host = (parsed.hostname or "").lower().removeprefix("www.")
+    try:
+        parsed = urlparse(url)
+        host = (parsed.hostname or "").lower().removeprefix("www.")
+    except ValueError:
+        return None
     path = [p for p in parsed.path.split("/") if p]
     platform = platform_for(url)
     if platform == "x" and path and path[0] not in ("i", "search", "home", "hashtag"):

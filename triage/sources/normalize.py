@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 from ..errors import CaptureError
 from ..note import FORMATS, ID_RE, STATUSES, TELEOLOGIES
@@ -58,6 +59,12 @@ def _url(value: Any) -> str | None:
     text = str(value).strip().strip("<>")
     if not re.match(r"^https?://\S+$", text):
         raise problem("url", f"{text[:80]!r} is not an http(s) address", "give the full address, https://...")
+    try:
+        urlparse(text).hostname  # noqa: B018  (raises on a malformed host such as "https://[x")
+    except ValueError:
+        raise problem(
+            "url", f"{text[:80]!r} is not a valid address", "give the full address, https://..."
+        ) from None
     return text
 
 

@@ -14,7 +14,20 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, kindle, kindle_plugin, matter, raindrop, snipd, zotero
+from . import (
+    generic,
+    hypothesis,
+    kindle,
+    kindle_plugin,
+    markdownload,
+    matter,
+    omnivore,
+    raindrop,
+    readwise,
+    snipd,
+    webclipper,
+    zotero,
+)
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -36,10 +49,15 @@ READERS: tuple[SourceReader, ...] = (
     # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
     kindle.READER,
     kindle_plugin.READER,
-    raindrop.READER,
-    matter.READER,
     snipd.READER,
+    hypothesis.READER,
+    raindrop.READER,
+    omnivore.READER,
     zotero.READER,
+    readwise.READER,
+    matter.READER,
+    webclipper.READER,
+    markdownload.READER,
     # file types beyond markdown
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,

@@ -154,7 +154,8 @@ class _PropertiesDumper(yaml.SafeDumper):
         return super().increase_indent(flow, False)
 
     def ignore_aliases(self, data: Any) -> bool:
-        # Never `&id001` / `*id001`: a value used twice (the same date under two keys) is written twice.
+        # The same value under two keys (a clipper's `created` and our `captured_date`) is written
+        # twice, never as a YAML anchor and alias (`&id001`), which Obsidian does not show.
         return True
 
 

@@ -1,0 +1,140 @@
+"""Omnivore's Obsidian plugin, default template (capture-formats.md, "Omnivore").
+
+```
+---
+id: <uuid>                       Omnivore's id, kept as `omnivore_id` (never taken for ours)
+---
+# <title>
+#Omnivore                        a tag line, not a heading (other #labels on it are tags)
+
+[Read on Omnivore](<omnivore url>)
+[Read Original](<original url>)  -> url
+
+## Highlights
+
+> <text> [⤴️](<omnivore link>)  #label  ^<8 hex>
+<a note, as a plain paragraph>
+```
+
+Multi-line quotes carry the link on their last line. Recognised by the `[Read on Omnivore]` link
+(or the `#Omnivore` line with `[⤴️]` links). No author or publication date in the default layout
+(a customised frontmatter's `author`, `date_saved`, `date_published` are read when present).
+captured_date: the save date of an `Omnivore/<YYYY-MM-DD>/` folder when the file sits in one,
+else the file's time (inferred).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..note import Highlight
+from .base import Document, Item, SourceReader
+from .common import cut_off, hashtags, highlights_content, original_url, page_format, plain, tool_extra
+
+_READ_ON = re.compile(r"^\s*\[Read on Omnivore\]\([^)]*\)\s*$", re.M)
+_TAG_LINE = re.compile(r"^#Omnivore\b.*$", re.M)
+_ORIGINAL = re.compile(r"^\s*\[Read Original\]\(<?([^)>\s]+)>?\)\s*$", re.M)
+_LINK = re.compile(r"\s*\[⤴️?\]\([^)\s]*\)(?P<labels>(?:\s+#[^\s#^]+)*)\s*(?:\^(?P<id>[A-Za-z0-9-]+))?\s*$")
+_H1 = re.compile(r"^#\s+(.+?)\s*$")
+_H2 = re.compile(r"^##\s+(.+?)\s*$")
+_DATE_DIR = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def detect(doc: Document) -> bool:
+    head = "\n".join(doc.body.split("\n")[:15])
+    return bool(_READ_ON.search(head) or (_TAG_LINE.search(head) and "[⤴️](" in doc.body))
+
+
+class _Quote:
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.lines: list[str] = []
+        self.note: list[str] = []
+
+
+def _quotes(lines: list[tuple[int, str]]) -> list[_Quote]:
+    out: list[_Quote] = []
+    open_quote = False
+    for number, line in lines:
+        if line.lstrip().startswith(">"):
+            if not open_quote:
+                out.append(_Quote(number))
+                open_quote = True
+            out[-1].lines.append(re.sub(r"^\s*>\s?", "", line))
+        elif not line.strip():
+            open_quote = False
+        elif out:
+            open_quote = False
+            out[-1].note.append(line.strip())
+    return out
+
+
+def _highlight(quote: _Quote) -> tuple[Highlight, bool]:
+    """(the highlight, whether its `[⤴️](...)` link was there)."""
+    text = "\n".join(quote.lines).rstrip()
+    m = _LINK.search(text)
+    tags: list[str] = []
+    if m:
+        tags = hashtags(m.group("labels") or "")
+        text = text[: m.start()]
+    return Highlight(plain(text), plain(" ".join(quote.note)), tags), bool(m)
+
+
+def _saved_on(doc: Document) -> str | None:
+    folder = doc.path.parent.name
+    return folder if _DATE_DIR.match(folder) else None
+
+
+def read(doc: Document) -> list[Item]:
+    fm = doc.frontmatter
+    lines = doc.body.split("\n")
+    offset = doc.text.count("\n") - doc.body.count("\n")
+    title, tags, reasons = "", [], []
+    section = ""
+    listed: list[tuple[int, str]] = []
+    has_section = False
+    for i, line in enumerate(lines):
+        if not title and not section and (m := _H1.match(line)):
+            title = plain(m.group(1))
+        elif m := _H2.match(line):
+            section = m.group(1).strip().lower()
+            has_section = has_section or section == "highlights"
+        elif section == "highlights":
+            listed.append((i + 1 + offset, line))
+        elif not section and _TAG_LINE.match(line):
+            tags += [t for t in hashtags(line) if t.lower() != "omnivore"]
+    quotes = _quotes(listed)
+    found = [_highlight(q) for q in quotes]
+    if found and not found[-1][1] and any(ok for _, ok in found[:-1]):
+        found.pop()
+        reasons.append(cut_off("omnivore", quotes[-1].line))
+    if has_section and not quotes:
+        reasons.append("read: omnivore: the `## Highlights` section is empty")
+    highlights = [h for h, _ in found if h.text]
+    original = _ORIGINAL.search(doc.body)
+    title = plain(str(fm.get("title") or "")) or title
+    url = original_url(original.group(1) if original else fm.get("url"))
+    fm_tags = fm.get("tags")
+    meta: dict[str, Any] = {
+        "title": title,
+        "url": url,
+        "author": fm.get("author"),
+        "captured_date": _saved_on(doc) or fm.get("date_saved"),
+        "published_date": fm.get("date_published"),
+        **page_format(url),
+        "tags": [*tags, *(fm_tags if isinstance(fm_tags, list) else [])],
+    }
+    return [
+        Item(
+            body=doc.body,
+            content=highlights_content(highlights, title),
+            meta={k: v for k, v in meta.items() if v not in (None, "", [])},
+            extra=tool_extra(fm, {"id": "omnivore_id"}),
+            highlights=highlights,
+            reasons=reasons,
+        )
+    ]
+
+
+READER = SourceReader("omnivore", "Omnivore export", (".md", ".markdown"), detect, read)
