@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic
+from . import generic, html, subtitles
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -35,6 +35,8 @@ __all__ = [
 READERS: tuple[SourceReader, ...] = (
     # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
     # file types beyond markdown
+    html.READER,
+    subtitles.READER,
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
 )
