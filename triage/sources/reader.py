@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import CaptureError
 from ..note import Note
-from . import generic, html, subtitles
+from . import generic, html, pdf, subtitles
 from .base import Document, Item, SourceReader
 from .decode import decode, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
@@ -36,6 +36,7 @@ READERS: tuple[SourceReader, ...] = (
     # capture tools, most specific layouts first (../shared/docs/capture-formats.md)
     # file types beyond markdown
     html.READER,
+    pdf.READER,
     subtitles.READER,
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
