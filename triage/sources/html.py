@@ -305,6 +305,15 @@ def _prune_ads(tree: Any) -> None:
             parent.remove(el)
 
 
+def _stripped(source: str) -> str:
+    """The page's text by brute force: scripts, styles, comments and tags removed."""
+    import html
+
+    text = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", " ", source)
+    text = html.unescape(re.sub(r"(?s)<[^>]{0,2000}>|<[^>]*$", " ", text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def _tidy(markdown: str) -> str:
     """trafilatura keeps the source's line breaks and indentation inside paragraphs: one line each."""
     blocks = []
@@ -347,6 +356,9 @@ def read(doc: Document) -> list[Item]:
     if not body and len(visible) >= MIN_TEXT_CHARS:
         body = visible  # no article found: the page's text, so nothing is lost
         reasons.append("read: html: no main content found; the page's whole text kept")
+    if not body and len(visible) < MIN_TEXT_CHARS and len(_stripped(text)) >= MIN_TEXT_CHARS:
+        body = _stripped(text)  # the parser gave up (nesting too deep?): the text, without structure
+        reasons.append("read: html: the page could not be parsed (nested too deep?); its text kept as it is")
     if len(body) < MIN_TEXT_CHARS and len(visible) < MIN_TEXT_CHARS:
         raise CaptureError(
             "the page has no readable text", "check it is the saved article, not an empty frame"

@@ -44,7 +44,7 @@ _JUNK_TITLE = re.compile(
     r".*\.(?:docx?|pdf|tex|dvi|indd|qxd|pptx?|odt|rtf|pages|txt|html?)|[\w/\\:.-]*[/\\][\w/\\:.-]*)$",
     re.I,
 )
-_JUNK_AUTHOR = re.compile(r"^(?:user|admin(?:istrator)?|owner|author|unknown|[a-z]{1,12}\d*|.*@.*)$")
+_JUNK_AUTHOR = re.compile(r"^(?:(?i:user|admin(?:istrator)?|owner|author|unknown)|[a-z]{1,12}\d*|.*@.*)$")
 _NAME = re.compile(r"^[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|van|von|de|der|da|di|la|le)){1,3}$")
 HINT = "drop a PDF that opens without a password, or paste its text into a .md file"
 

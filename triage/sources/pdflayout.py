@@ -139,7 +139,7 @@ def _gutter(spans: list[Span]) -> tuple[float, float] | None:
         counts.append(count)
     middle = range(int(0.2 * width), int(0.8 * width) + 1)
     fewest = min(counts[x] for x in middle)
-    if fewest > max(1, len(spans) // 20):
+    if fewest > max(2, len(spans) // 10):  # a few full-width lines (title, figure caption) cross it
         return None
     best: tuple[int, int] | None = None
     run_start = None
