@@ -92,6 +92,7 @@ def test_arxiv_first_page():
     assert "## Abstract" in blocks and "## 1 Introduction" in blocks
     assert blocks[blocks.index("## Abstract") + 1].startswith("Dense retrievers are often assumed")
     assert "arXiv:" not in note.body  # the rotated side stamp is not part of the text
+    assert "{raman,zhao}@example.edu" in note.body and "@example" not in note.words_text()
     assert not re.search(r"^1$", note.body, re.M)
 
 

@@ -46,6 +46,7 @@ _JUNK_TITLE = re.compile(
 )
 _JUNK_AUTHOR = re.compile(r"^(?:(?i:user|admin(?:istrator)?|owner|author|unknown)|[a-z]{1,12}\d*|.*@.*)$")
 _NAME = re.compile(r"^[A-Z][\w'’.-]*(?: (?:[A-Z][\w'’.-]*|van|von|de|der|da|di|la|le)){1,3}$")
+_EMAIL = re.compile(r"\{?[\w.,+-]+\}?@[\w-]+(?:\.[\w-]+)+")
 HINT = "drop a PDF that opens without a password, or paste its text into a .md file"
 
 
@@ -266,7 +267,9 @@ def read(doc: Document) -> list[Item]:
             out.append(block.text)
     item_meta: dict[str, Any] = {k: v for k, v in (("title", title), ("author", author)) if v}
     item_meta.update(_source(first_pages, meta))
-    return [Item(body="\n\n".join(out) + "\n", meta=item_meta, reasons=reasons)]
+    body = "\n\n".join(out) + "\n"
+    content = _EMAIL.sub("", body)  # authors' addresses under the title are not the work's text
+    return [Item(body=body, content=content if content != body else "", meta=item_meta, reasons=reasons)]
 
 
 READER = SourceReader("", "PDF", (".pdf",), detect, read, binary=True)
