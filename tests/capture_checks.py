@@ -42,8 +42,11 @@ def document(name: str, data: bytes | None = None) -> Document:
 
 
 def other_fixtures(*mine: str) -> list[str]:
-    """Every fixture not listed in `mine` (for detection tests), plus the plain markdown ones."""
-    return sorted(p.name for p in FIXTURES.iterdir() if p.name not in mine)
+    """Every markdown or text fixture not listed in `mine` (for detection tests), plus the plain
+    markdown ones (web pages, PDFs and subtitles have readers of their own file types)."""
+    return sorted(
+        p.name for p in FIXTURES.iterdir() if p.name not in mine and p.suffix in (".md", ".markdown", ".txt")
+    )
 
 
 @st.composite

@@ -16,15 +16,18 @@ from ..errors import CaptureError
 from ..note import Note
 from . import (
     generic,
+    html,
     hypothesis,
     kindle,
     kindle_plugin,
     markdownload,
     matter,
     omnivore,
+    pdf,
     raindrop,
     readwise,
     snipd,
+    subtitles,
     webclipper,
     zotero,
 )
@@ -59,6 +62,9 @@ READERS: tuple[SourceReader, ...] = (
     webclipper.READER,
     markdownload.READER,
     # file types beyond markdown
+    html.READER,
+    pdf.READER,
+    subtitles.READER,
     # the fallback: markdown or text with triage's own frontmatter, or none
     generic.READER,
 )
