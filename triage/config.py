@@ -54,6 +54,10 @@ class Settings(BaseModel):
     """spaCy worker processes; 0 = automatic: one, or one per core (up to 4) for backlogs of more than
     a million characters, where the cost of starting workers pays off."""
     settle_seconds: float = Field(5.0, ge=0)
+    related_max: int = Field(5, ge=0, le=20)
+    """At most this many related notes per new note (`related:`), most related first; only notes
+    above the similarity floor count (see triage/enrich/related.py), so a note may link fewer or none.
+    0 turns related notes off."""
     notebooklm_max_sources: int = Field(50, ge=1)
     """Sources per NotebookLM notebook. NotebookLM's help ("NotebookLM limits"): 50 sources per notebook
     on the free plan, more on paid plans; raise it if yours allows more."""
