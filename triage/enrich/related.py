@@ -11,9 +11,12 @@ The similarity of two notes is a weighted sum of three features, each between 0 
             (idf from the catalog): sharing "Nathan Lambert" says more than sharing "United States";
 - topics    shared topics / sqrt(topics of one * topics of the other).
 
-`WEIGHTS` and `FLOOR` were chosen by measurement (`benchmarks/quality.py --tasks related`, see
-docs/quality.md). A note links at most `related_max` notes whose similarity is `FLOOR` or more, most
-related first; a capture unlike anything in the vault links nothing.
+`WEIGHTS`, `FLOOR` and `RELATIVE` were chosen by measurement (`benchmarks/quality.py --tasks related`,
+see docs/quality.md): on news, text carries the signal, rare shared entities add a little at the same
+precision, and topics (from a taxonomy that does not fit the news) only added wrong links, so their
+weight is 0; shared topics are still named in the reasons. A note links at most `related_max` notes
+whose similarity is `FLOOR` or more and at least `RELATIVE` times the best one's, most related first;
+a capture unlike anything in the vault links nothing.
 
 Two notes are probably the same story (`same_story_reason`) when their URLs are equal once normalised
 (`normalize_url`), or their text similarity is at least `SAME_TEXT`, or they share at least two people
@@ -41,13 +44,14 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..errors import TriageError
 from ..note import Note, Related
-from ..vault.catalog import Record
+from ..vault.catalog import Record, link_target
 from ..vault.terms import WORD, Stemmer, candidates, doc_count, doc_freqs
 
 log = logging.getLogger("triage")
 
-WEIGHTS = {"text": 0.6, "entities": 0.3, "topics": 0.1}
-FLOOR = 0.2
+WEIGHTS = {"text": 0.8, "entities": 0.2, "topics": 0.0}
+FLOOR = 0.1
+RELATIVE = 0.85  # a link below the first must score at least this share of the first's score
 SAME_TEXT = 0.8
 SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
@@ -85,6 +89,26 @@ def normalize_url(url: object) -> str | None:
     )
     path = parts.path.rstrip("/")
     return host + path + (f"?{urlencode(params)}" if params else "")
+
+
+def url_key(url: object) -> str | None:
+    """A cheap, coarser key than `normalize_url` (no query at all), to find the notes that may share
+    a URL without parsing every note's URL: `normalize_url` then decides."""
+    if not isinstance(url, str) or not url:
+        return None
+    key = url.lower().split("#", 1)[0].split("?", 1)[0].split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    for host, to in HOSTS.items():
+        if key.startswith(host + "/"):
+            return to + key[len(host) :]
+    return key
+
+
+def _target(value: object) -> str:
+    """link_target for the usual "[[Name]]", without a regex."""
+    text = str(value)
+    if text.startswith("[[") and text.endswith("]]") and not any(c in text for c in "|#^"):
+        return text[2:-2].strip()
+    return link_target(text)
 
 
 @dataclass
@@ -191,9 +215,12 @@ def compare(
 
 
 def best(links: Iterable[Link], limit: int, floor: float = FLOOR) -> list[Link]:
-    """At most `limit` links, same-story notes first, then by score; only above the floor."""
-    kept = [lk for lk in links if lk.same_story or lk.score >= floor]
-    return sorted(kept, key=lambda lk: (lk.same_story is None, -lk.score, lk.key))[:limit]
+    """At most `limit` links, same-story notes first, then by score; only those scoring at least the
+    floor and `RELATIVE` times the best score (a clear first match does not drag weak ones along)."""
+    ranked = sorted(links, key=lambda lk: (lk.same_story is None, -lk.score, lk.key))
+    top = max((lk.score for lk in ranked), default=0.0)
+    kept = [lk for lk in ranked if lk.same_story or lk.score >= max(floor, RELATIVE * top)]
+    return kept[:limit]
 
 
 def text_of(title: str, synopsis: str, insights: list[str], entities: list[str], body: str) -> str:
@@ -219,15 +246,19 @@ class Relater:
         self.db = db
         self.types = types or {}
         self.records = {r.path: r for r in records if r.problem is None}
-        self.stem_of = {r.stem: r.path for r in self.records.values()}
         self.stemmer = Stemmer(db)
         self.n_index = doc_count(db)
         self.df: dict[str, int] = {}
         self.edf: Counter[str] = Counter()
         self.by_entity: dict[str, list[str]] = defaultdict(list)
         self.by_url: dict[str, list[str]] = defaultdict(list)
-        for r in self.records.values():
-            self._remember(r.path, r.entities, normalize_url(r.get("url")))
+        # Plain string work only: this loop runs over every note of the vault on every run.
+        for path, r in self.records.items():
+            entities = r.props.get("entities")
+            url = r.props.get("url")
+            self._remember(
+                path, [_target(e) for e in entities] if isinstance(entities, list) else [], url_key(url)
+            )
         self.profiles: dict[str, Profile] = {}
         self.batch: list[str] = []  # keys of the notes written in this run, in order
 
@@ -237,6 +268,9 @@ class Relater:
             self.by_entity[e].append(path)
         if url:
             self.by_url[url].append(path)
+
+    def stem_of(self, key: str) -> str:
+        return next((p for p in self.records if self.records[p].stem == key), "")
 
     def profile(
         self, key: str, title: str, text: str, entities: list[str], topics: list[str], url: object
@@ -305,10 +339,10 @@ class Relater:
         n_notes = len(self.records)
         by_entities = sorted(
             sharing,
-            key=lambda p: -entity_similarity(q.entities, self.records[p].entities, self.edf, n_notes)[0],
+            key=lambda p: (-entity_similarity(q.entities, self.records[p].entities, self.edf, n_notes)[0], p),
         )
         paths += by_entities[:ENTITY_CANDIDATES]
-        paths += self.by_url.get(q.url or "", [])
+        paths += self.by_url.get(url_key(q.url) or "", [])
         return list(dict.fromkeys(paths))
 
     def related(self, q: Profile, limit: int, floor: float = FLOOR, exclude: str | None = None) -> list[Link]:
@@ -344,12 +378,11 @@ class Relater:
         assert note.note_path is not None
         path = note.note_path.as_posix()
         self.records[path] = Record(path, note.properties())
-        self.stem_of[prof.key] = path
         self.profiles[path] = prof
         self.batch.append(path)
         for t in prof.counts:
             self.df[t] = self.df.get(t, 0) + 1  # after _freqs: prof's terms are in self.df
-        self._remember(path, prof.entities, prof.url)
+        self._remember(path, prof.entities, url_key(prof.url))
 
 
 def find_note(records: list[Record], ref: str, vault: Path) -> Record:
@@ -397,7 +430,7 @@ def related_report(vault: Path, ref: str, limit: int, labels: dict[str, str] | N
         "related": [
             {
                 "note": lk.key,
-                "path": relater.stem_of.get(lk.key, ""),
+                "path": relater.stem_of(lk.key),
                 "title": lk.title,
                 "score": round(lk.score, 3),
                 "text": round(lk.text, 3),
