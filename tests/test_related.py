@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from triage.cli import TYPES_JSON, cli
 from triage.config import Settings
 from triage.enrich import related as rel
+from triage.enrich.related_report import find_note
 from triage.note import PROPERTY_ORDER, NoteProperties
 from triage.pipeline import run
 from triage.vault.catalog import link_target, load_notes
@@ -267,9 +268,9 @@ def test_find_note_says_when_a_name_is_ambiguous(tmp_path):
         Record("notes/2026/a.md", {"aliases": ["Same"]}),
         Record("notes/2026/b.md", {"aliases": ["Same"]}),
     ]
-    assert rel.find_note(records, "a", tmp_path).path == "notes/2026/a.md"
-    assert rel.find_note(records, "[[b]]", tmp_path).path == "notes/2026/b.md"
-    assert rel.find_note(records, "notes/2026/b.md", tmp_path).path == "notes/2026/b.md"
+    assert find_note(records, "a", tmp_path).path == "notes/2026/a.md"
+    assert find_note(records, "[[b]]", tmp_path).path == "notes/2026/b.md"
+    assert find_note(records, "notes/2026/b.md", tmp_path).path == "notes/2026/b.md"
     with pytest.raises(TriageError, match="2 notes match 'Same'"):
-        rel.find_note(records, "Same", tmp_path)
+        find_note(records, "Same", tmp_path)
     assert Path("x").name == "x"

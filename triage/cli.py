@@ -586,7 +586,7 @@ def related_cmd(ctx: click.Context, note: str, vault: Path | None, limit: int | 
       triage related notes/2026/20260302-x_article-why_inference_is_the_new_training.md --json
     """
     from .config import load_vocabulary
-    from .enrich.related import format_report, related_report
+    from .enrich.related_report import format_report, related_report
 
     ws = _workspace(ctx, vault=vault)
     taxonomy, _ = load_vocabulary(ws)
