@@ -236,6 +236,41 @@ def big_vault(root: Path, n: int, seed: int) -> None:
         (notes_dir / name.replace(".md", f"-{i}.md")).write_text(render_note(env, note, {}), encoding="utf-8")
 
 
+def related_cost(root: Path, files: list[tuple[str, str]]) -> tuple[float, float, float, int]:
+    """(wall and CPU seconds of the related stage for one new capture in the vault at `root`: bring
+    the search index up to date, read the catalog's entities and URLs, find and score candidates;
+    wall seconds with no search index at all (the first run after an upgrade builds it); related
+    notes found)."""
+    from triage.config import load_vocabulary, load_workspace
+    from triage.enrich.classify import classify
+    from triage.enrich.nlp import analyze, load_nlp
+    from triage.pipeline import Planner, relater
+    from triage.sources.infer import infer_metadata
+    from triage.sources.reader import read_capture
+    from triage.vault.catalog import load_catalog, load_entity_pages
+
+    ws = load_workspace(root)
+    taxonomy, rules = load_vocabulary(ws)
+    name, text = files[0]
+    out = []
+    for fresh in (False, True):
+        if fresh:
+            (ws.state_dir / "search.sqlite").unlink()
+        note = infer_metadata(read_capture(text.encode(), ws.inbox / name, 10**9, 1.7e9))
+        analyze([note], load_nlp(MODELS), workers=1)
+        records, _ = load_catalog(ws.vault)
+        pages = load_entity_pages(ws.vault)
+        classify(note, taxonomy, rules, 5)
+        Planner(records, taxonomy, rules, pages).plan(note, dt.datetime(2026, 1, 1))
+        start, cpu = time.perf_counter(), time.process_time()
+        linker = relater(ws, records, pages)
+        assert linker is not None
+        linker.link(note, ws.settings.related_max)
+        out += [time.perf_counter() - start, time.process_time() - cpu]
+        linker.db.close()
+    return out[0], out[1], out[2], len(note.related)
+
+
 def row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -284,6 +319,7 @@ def main() -> None:
             workspace(vault_root, one)
             one_s, one_rss, _ = triage(vault_root, "run")
             one_raw_s = one_capture_nlp(one)
+            rel_s, rel_cpu, rel_cold_s, rel_n = related_cost(vault_root, corpus(1, 0, args.seed + 3))
         if backlog:
             raw_s, raw_words, n_chunks = raw_spacy(files)
             lin1, lin2 = linearity(args.seed, args.transcript_mb)
@@ -366,6 +402,16 @@ def main() -> None:
                         f"{one_s:.2f} s; its NLP alone in a fresh process (start, load model, pipe): {one_raw_s:.2f} s; "
                         f"difference {one_s - one_raw_s:.2f} s · {one_rss} MB peak",
                         "NLP + < 1 s",
+                    ]
+                ),
+                row(
+                    [
+                        f"related notes for one new capture into the {args.notes:,}-note vault (search index "
+                        "synced, candidates found and scored; part of the row above)",
+                        f"{rel_s:.2f} s wall, {rel_cpu:.2f} s CPU ({rel_n} related found); "
+                        "without a search index yet (built once): "
+                        f"{rel_cold_s:.1f} s",
+                        "< 0.3 s",
                     ]
                 ),
             ]

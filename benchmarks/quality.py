@@ -1,6 +1,6 @@
 """Extraction quality against public gold labels: triage's methods and baselines, in one run.
 
-    python benchmarks/quality.py [--data ../shared/dev-eval] [--tasks insights,entities,topics] [--limit N]
+    python benchmarks/quality.py [--data ../shared/dev-eval] [--tasks insights,entities,topics,related] [--limit N]
 
 Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per task:
 
@@ -16,6 +16,9 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
 - Topics, kpcrowd-500n: accuracy of the top topic, taxonomy = the 10 category names (no keywords),
   learning from N labelled stories per category (N = 5, 10, 20; the rest are the test set; seeds
   0-2), against TF-IDF + logistic regression trained on the same stories.
+- Related notes (`--tasks related`, `benchmarks/related_quality.py`): kpcrowd-500n fed in a random
+  order, share of `related` links (top 3) within the story's category and share of notes linking
+  one, against plain TF-IDF cosine; weights and floors; the seeds with the examples.
 
 triage's rows go through the same code the product runs (`triage.enrich.nlp.analyze`, `triage.enrich.classify`).
 """
@@ -420,7 +423,7 @@ def bench_topics(data: Path, nlp, limit: int | None) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "dev-eval")
-    ap.add_argument("--tasks", default="insights,entities,topics")
+    ap.add_argument("--tasks", default="insights,entities,topics,related")
     ap.add_argument("--limit", type=int, default=None, help="use only the first N items of each data set")
     args = ap.parse_args()
     if not args.data.is_dir():
@@ -437,6 +440,10 @@ def main() -> None:
         bench_wnut(args.data, nlp, args.limit)
     if "topics" in tasks:
         bench_topics(args.data, nlp, args.limit)
+    if "related" in tasks:
+        from related_quality import bench_related  # benchmarks/related_quality.py
+
+        bench_related(args.data, nlp, args.limit, table, kp_docs)
 
 
 if __name__ == "__main__":

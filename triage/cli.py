@@ -34,6 +34,8 @@ TYPES_JSON = {
         "aliases": "aliases",
         "key_insights": "multitext",
         "entities": "multitext",
+        "related": "multitext",
+        "same_story": "multitext",
         "triage_reasons": "multitext",
         "url": "text",
         "synopsis": "text",
@@ -55,6 +57,7 @@ max_entities: 12
 max_topics: 5          # 1 to 5
 max_file_mb: 20        # larger captures are quarantined
 settle_seconds: 5      # younger files are read only if unchanged for a moment (not still being written)
+related_max: 5         # related notes linked from each new note (0 to 20; 0 = off)
 """
 
 
@@ -562,6 +565,34 @@ def watch(ctx: click.Context, inbox: Path | None, vault: Path | None, archive: P
     except KeyboardInterrupt:
         stop.set()
         click.echo("stopped", err=True)
+
+
+@cli.command("related")
+@click.argument("note")
+@vault_opt
+@click.option(
+    "--limit", type=click.IntRange(1, 100), default=None, help="At most this many (default: related_max, 5)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the related notes as JSON on stdout.")
+@click.pass_context
+@guarded
+def related_cmd(ctx: click.Context, note: str, vault: Path | None, limit: int | None, as_json: bool) -> None:
+    """Show the notes most related to NOTE (a path, a file name or a title), best first, with their
+    scores and why. Computed now over the whole vault, so it works for any note, old or new.
+
+    \b
+    Example:
+      triage related "Local-first software is finally practical"
+      triage related "[[Local-first software is finally practical]]" --json
+    """
+    from .config import load_vocabulary
+    from .enrich.related_report import format_report, related_report
+
+    ws = _workspace(ctx, vault=vault)
+    taxonomy, _ = load_vocabulary(ws)
+    labels = {tid: t.label for tid, t in taxonomy.topics.items()}
+    report = related_report(ws.vault, note, limit or ws.settings.related_max or 5, labels)
+    click.echo(json.dumps(report, indent=2, ensure_ascii=False) if as_json else format_report(report))
 
 
 def main() -> None:

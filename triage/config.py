@@ -57,6 +57,10 @@ class Settings(BaseModel):
     """A file modified less than this many seconds ago is young: a run watches all young files for
     a moment (1 s) and reads those that did not change; a file that changed is still being written
     and waits until it has been unchanged this long."""
+    related_max: int = Field(5, ge=0, le=20)
+    """At most this many related notes per new note (`related:`), most related first; only notes
+    above the similarity floor count (see triage/enrich/related.py), so a note may link fewer or none.
+    0 turns related notes off."""
     notebooklm_max_sources: int = Field(50, ge=1)
     """Sources per NotebookLM notebook. NotebookLM's help ("NotebookLM limits"): 50 sources per notebook
     on the free plan, more on paid plans; raise it if yours allows more."""

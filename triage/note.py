@@ -10,6 +10,7 @@ Stages, in order, and what each fills (see `pipeline.py`):
 3. nlp       `clean_text`, `words`, `lemmas`, `evidence`, `entities`, `key_insights`, `synopsis`
 4. classify  `topics`, `teleology`, `signal_tier`, `notebooklm_category`, `reasons`
 5. plan      `id` (when new), `note_path`, `tags`, `aliases`, `triaged_at`
+   related   `related` (enrich/related.py, once the note has its name)
 6. render / vault writer: nothing on the note; they turn it into files.
 
 Values the capture's own frontmatter gives win over what its capture tool states (`tool_meta`),
@@ -84,6 +85,8 @@ PROPERTY_ORDER = (
     "synopsis",
     "key_insights",
     "entities",
+    "related",
+    "same_story",
     "tags",
     "sha256",
     "triaged_at",
@@ -118,6 +121,21 @@ class Highlight:
     """The reader's tags on it (no #)."""
     location: str = ""
     """Where it is in the source, as the tool says it ('page 27', 'location 410-412', '12:31')."""
+
+
+@dataclass
+class Related:
+    """Another note this one belongs with. Filled by enrich/related.py."""
+
+    name: str
+    """The other note's file name without .md (the link target)."""
+    title: str
+    score: float
+    """Similarity, 0 to 1 (see enrich/related.py)."""
+    why: str
+    """One line: shared entities, shared topics, similar words."""
+    same_story: bool = False
+    """Probably the same story (same URL, nearly the same text, or same people and subject)."""
 
 
 @dataclass
@@ -201,6 +219,10 @@ class Note:
     aliases: list[str] = field(default_factory=list)
     triaged_at: dt.datetime | None = None
 
+    # -- related -----------------------------------------------------------------------------
+    related: list[Related] = field(default_factory=list)
+    """related: older notes this one belongs with, most related first."""
+
     def words_text(self) -> str:
         """What the capture's author wrote, as markdown: `content` when the source reader set it
         (the text without the tool's chrome), else `body`. Inference and NLP read this."""
@@ -228,6 +250,8 @@ class Note:
             "synopsis": self.synopsis,
             "key_insights": list(self.key_insights),
             "entities": [f"[[{e.name}]]" for e in self.entities],
+            "related": [f"[[{r.name}]]" for r in self.related],
+            "same_story": [f"[[{r.name}]]" for r in self.related if r.same_story],
             "tags": list(self.tags),
             "sha256": self.raw_sha256,
             "triaged_at": self.triaged_at,
@@ -298,6 +322,11 @@ class NoteProperties(BaseModel):
     """Sentences taken verbatim from the capture (markdown removed), most important first."""
     entities: list[str] = Field(default_factory=list)
     """Quoted wikilinks to entity pages, most salient first."""
+    related: list[str] = Field(default_factory=list)
+    """Quoted wikilinks to older notes this one belongs with, most related first (at most related_max)."""
+    same_story: list[str] = Field(default_factory=list)
+    """Quoted wikilinks to older notes that are probably the same story (same URL, nearly the same text,
+    or the same people and subject): merge or delete one."""
     tags: list[str] = Field(default_factory=list)
     """Obsidian tags: lowercase, no spaces, no #."""
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
@@ -313,7 +342,16 @@ class NoteProperties(BaseModel):
         """An empty property (`topics:` with nothing after it) means the default: no value."""
         if isinstance(data, dict):
             data = dict(data)
-            for key in ("topics", "aliases", "key_insights", "entities", "tags", "triage_reasons"):
+            for key in (
+                "topics",
+                "aliases",
+                "key_insights",
+                "entities",
+                "related",
+                "same_story",
+                "tags",
+                "triage_reasons",
+            ):
                 if key in data and data[key] is None:
                     data[key] = []
             if "synopsis" in data and data["synopsis"] is None:
@@ -346,7 +384,7 @@ class NoteProperties(BaseModel):
             raise ValueError("must not contain markdown")
         return v
 
-    @field_validator("entities")
+    @field_validator("entities", "related", "same_story")
     @classmethod
     def _entities(cls, v: list[str]) -> list[str]:
         for item in v:

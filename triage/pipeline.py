@@ -11,6 +11,7 @@
     topics, teleology, tier                     classify.classify
   phase 2: render and write
     ids, file names, entity names, tags         plan (here)
+    related notes, same story                   related.Relater (search index + catalog)
     check against the schema                    note.NoteProperties
     write each note, then archive its original  render.render_note, vault.VaultWriter
     quarantine failures with an explanation     vault.move_original, vault.write_error_file
@@ -74,6 +75,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from .enrich.lexicon import Lexicon
+    from .enrich.related import Relater
 
 log = logging.getLogger("triage")
 
@@ -307,6 +309,8 @@ def _run(
     env = env or make_env(ws.vault)
     topic_pages = {tid: topic_page(t.label) for tid, t in taxonomy.topics.items()}
     planner = Planner(records, taxonomy, rules, entity_pages)
+    linker = relater(ws, records, entity_pages) if kept and ws.settings.related_max else None
+    labels = {tid: t.label for tid, t in taxonomy.topics.items()}
     entity_info: dict[str, tuple[str, list[str]]] = {}
     if (kept or duplicates or report.failed or plan.updates or plan.merged) and not dry_run:
         stale.touch()
@@ -319,6 +323,8 @@ def _run(
             _fail(report, ws, note.source, exc, dry_run)
             continue
         assert note.note_path is not None
+        if linker:
+            linker.link(note, ws.settings.related_max, labels)
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
         _done_with(report, note, ws, month, unwritten, dry_run)
@@ -331,6 +337,8 @@ def _run(
         apply_merged(report, note, first, ws, month, unwritten, dry_run)
     for note, target in plan.updates:
         apply_update(report, writer, env, note, target, ws, month, unwritten, dry_run)
+    if linker:
+        linker.db.close()
     for path, sha, twin in duplicates:
         if dry_run or archive(report, path, month, sha, ws_tmp(ws)):
             report.skip(path, f"duplicate of {twin} (same sha256); archived", "duplicate")
@@ -429,6 +437,23 @@ def lexicon(ws: Workspace, nlp: Language, dry_run: bool) -> Lexicon:
     if fresh and not dry_run:
         VaultWriter(ws.vault).write(".triage/lexicon.json", names_json(lists))
     return load_lexicon(nlp, lists)
+
+
+def relater(ws: Workspace, records: list[Record], entity_pages: list[EntityPage]) -> Relater | None:
+    """Related notes for this run's notes: the search index brought up to date (only notes changed
+    since it last saw them are read), the catalog's entities and URLs. None if the index cannot be
+    opened (the notes are written without related links; the next run tries again)."""
+    import sqlite3
+
+    from .enrich.related import Relater
+    from .vault.search import sync
+
+    try:
+        db = sync(ws.vault, records)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("no related notes this run: the search index cannot be opened (%s)", exc)
+        return None
+    return Relater(ws.vault, records, db, {p.name: p.type for p in entity_pages})
 
 
 def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_run: bool) -> TopicModel | None:

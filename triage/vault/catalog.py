@@ -48,6 +48,10 @@ class Record:
     problem: str | None = None
     """Why its frontmatter could not be read (None when it could)."""
     mtime: float = 0.0
+    size: int = -1
+    """File size and st_mtime_ns as the catalog saw them (-1: not known), so the search index need
+    not stat every note again."""
+    mtime_ns: int = -1
 
     @cached_property
     def stem(self) -> str:
@@ -216,7 +220,7 @@ def _load_folder(
             changed.append(props)
             if hit is not None:
                 changed.append(_decode(hit[2]))
-        out.append(Record(rel, props, problem, st.st_mtime))
+        out.append(Record(rel, props, problem, st.st_mtime, st.st_size, st.st_mtime_ns))
     gone = set(cached) - {rel for rel, _ in files}  # deleted files
     changed += [_decode(cached[rel][2]) for rel in gone]
     if db is not None:

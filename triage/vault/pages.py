@@ -134,11 +134,13 @@ def build_pages(
 
     pages: dict[str, str] = {}
 
-    def listing(path: str, title: str, intro: str, entries: list[Item], dataview: str = "") -> None:
+    def listing(
+        path: str, title: str, intro: str, entries: list[Item], dataview: str = "", pairs: list | None = None
+    ) -> None:
         if wanted is not None and not wanted(path):
             return
         pages[path] = env.get_template("list.md.j2").render(
-            title=title, intro=intro, items=_sorted(entries), dataview=dataview
+            title=title, intro=intro, items=_sorted(entries), dataview=dataview, same_story=pairs or []
         )
 
     topics = []
@@ -182,6 +184,7 @@ def build_pages(
         "Notes with `status: triaged`: read them, fix what triage got wrong, then set `status: reviewed`.",
         review,
         'WHERE status = "triaged"',
+        same_story_pairs(notes, items_of),
     )
 
     entities = sorted(by_entity.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))
@@ -221,6 +224,20 @@ def build_pages(
         broken=[r.path for r in records if r.problem],
     )
     return pages
+
+
+def same_story_pairs(notes: list[Record], items_of: dict[str, Item]) -> list[tuple[Item, Item]]:
+    """(newer note, older note) for every `same_story` link of a note still to review, newest first;
+    links to notes no longer in the vault are left out (no broken links)."""
+    by_stem = {items_of[r.path].stem: items_of[r.path] for r in notes}
+    pairs = [
+        (items_of[r.path], by_stem[link_target(s)])
+        for r in notes
+        if r.get("status") == "triaged"
+        for s in r.strings("same_story")
+        if link_target(s) in by_stem
+    ]
+    return sorted(pairs, key=lambda p: (p[0].date, p[0].stem, p[1].stem), reverse=True)
 
 
 def entity_frontmatter(type_: str, aliases: list[str]) -> str:

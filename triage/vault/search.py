@@ -11,6 +11,7 @@ the body 1. Every word of the query must occur (prefix matching with a trailing 
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from dataclasses import asdict, dataclass
@@ -19,11 +20,11 @@ from typing import Any
 
 from .catalog import Record, link_target, parse_frontmatter
 
-VERSION = "2"
+VERSION = "3"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS notes (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, title TEXT,
-    captured_date TEXT, topics TEXT, signal_tier TEXT, teleology TEXT, status TEXT);
+    captured_date TEXT, topics TEXT, signal_tier TEXT, teleology TEXT, status TEXT, doc INTEGER);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(path UNINDEXED, title, synopsis, insights, entities, body,
     tokenize = 'porter unicode61');
 """
@@ -41,14 +42,19 @@ class Hit:
 def _connect(vault: Path) -> sqlite3.Connection:
     (vault / ".triage").mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(vault / ".triage" / "search.sqlite", timeout=10)
-    db.executescript(SCHEMA)
+    db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
     row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-    if row is None or row[0] != VERSION:
+    if row is None or row[0] != VERSION:  # another version's tables: start again
         with db:
-            db.execute("DELETE FROM notes")
-            db.execute("DELETE FROM fts")
+            db.execute("DROP TABLE IF EXISTS notes")
+            db.execute("DROP TABLE IF EXISTS fts")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (VERSION,))
+    db.executescript(SCHEMA)
     return db
+
+
+def _stamp(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
 
 
 def _text(value: Any) -> str:
@@ -60,25 +66,31 @@ def _text(value: Any) -> str:
 def sync(vault: Path, records: list[Record]) -> sqlite3.Connection:
     """Bring the index up to date with the notes; returns the open connection."""
     db = _connect(vault)
-    known = {row[0]: (row[1], row[2]) for row in db.execute("SELECT path, size, mtime_ns FROM notes")}
+    known, docs = {}, {}  # path -> (size, mtime_ns); path -> the note's rowid in fts
+    for path, size, mtime_ns, doc in db.execute("SELECT path, size, mtime_ns, doc FROM notes"):
+        known[path], docs[path] = (size, mtime_ns), doc
     present = set()
+    root = str(vault)
     with db:
         for r in records:
             present.add(r.path)
-            path = vault / r.path
             try:
-                st = path.stat()
-                if known.get(r.path) == (st.st_size, st.st_mtime_ns):
+                # The catalog has just stat'ed every note: no second stat (10,000 stats cost 0.1 s).
+                stamp = (r.size, r.mtime_ns) if r.size >= 0 else _stamp(os.stat(f"{root}/{r.path}"))
+                if known.get(r.path) == stamp:
                     continue
+                path = vault / r.path
                 text = path.read_text(encoding="utf-8", errors="replace").replace("\r\n", "\n")
+                stamp = _stamp(path.stat())
             except OSError:
                 continue
             props, _ = parse_frontmatter(text.lstrip("\ufeff"))
             body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
             body = body.split("\n## Capture\n", 1)[-1]  # the capture's own words, not the generated links
             topics = " ".join(str(t) for t in props.get("topics") or [] if isinstance(t, str))
-            db.execute("DELETE FROM fts WHERE path = ?", (r.path,))
-            db.execute(
+            if docs.get(r.path) is not None:  # by rowid: a DELETE by path would scan the whole index
+                db.execute("DELETE FROM fts WHERE rowid = ?", (docs[r.path],))
+            cursor = db.execute(
                 "INSERT INTO fts VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     r.path,
@@ -90,21 +102,21 @@ def sync(vault: Path, records: list[Record]) -> sqlite3.Connection:
                 ),
             )
             db.execute(
-                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO notes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     r.path,
-                    st.st_size,
-                    st.st_mtime_ns,
+                    *stamp,
                     r.title,
                     r.date.isoformat() if r.date else "",
                     f" {topics} ",
                     _text(props.get("signal_tier")),
                     _text(props.get("teleology")),
                     _text(props.get("status")),
+                    cursor.lastrowid,
                 ),
             )
         for gone in set(known) - present:
-            db.execute("DELETE FROM fts WHERE path = ?", (gone,))
+            db.execute("DELETE FROM fts WHERE rowid = ?", (docs.get(gone),))
             db.execute("DELETE FROM notes WHERE path = ?", (gone,))
     return db
 
