@@ -39,7 +39,7 @@ from jinja2 import Environment
 from pydantic import ValidationError
 
 from .config import Rules, Taxonomy, Workspace, load_vocabulary
-from .enrich.classify import classify
+from .enrich.classify import classify, keyword_scorer
 from .enrich.entities import key as entity_key
 from .enrich.learn import TopicModel
 from .errors import CaptureError, LockedError, TriageError
@@ -241,7 +241,7 @@ def _run(
             lexicon(ws, nlp, dry_run),
         )
     kept: list[Note] = []
-    model = topic_model(ws, records, taxonomy, dry_run) if notes else None
+    model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
     for note in notes:
         try:
             classify(note, taxonomy, rules, ws.settings.max_topics, model)
@@ -309,9 +309,12 @@ def lexicon(ws: Workspace, nlp: Language, dry_run: bool) -> Lexicon:
     return load_lexicon(nlp, lists)
 
 
-def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_run: bool) -> TopicModel | None:
-    """The topic model learned from the vault's reviewed notes; retrained only when one of them (or
-    the taxonomy) changed since the cached model was built. None when nothing is reviewed yet."""
+def topic_model(
+    ws: Workspace, records: list[Record], taxonomy: Taxonomy, rules: Rules, dry_run: bool
+) -> TopicModel | None:
+    """The topic model learned from the vault's reviewed notes, with its calibration; retrained only
+    when one of them (or the taxonomy, or topic_threshold) changed since the cached model was built.
+    None when nothing is reviewed yet."""
     reviewed = sorted(
         (r for r in records if r.get("status") == "reviewed" and r.strings("topics")), key=lambda r: r.path
     )
@@ -319,6 +322,7 @@ def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_ru
         return None
     stamp = hashlib.sha256()
     stamp.update(taxonomy.model_dump_json().encode())
+    stamp.update(f"{rules.topic_threshold}\0{rules.topic_probability}\0".encode())
     for r in reviewed:
         stamp.update(f"{r.path}\0{r.mtime}\0".encode())
     fingerprint = stamp.hexdigest()
@@ -334,7 +338,9 @@ def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_ru
         except (OSError, UnicodeDecodeError):
             continue
         examples.append((text.split("\n---\n", 1)[-1], r.strings("topics")))
-    model = TopicModel.train(examples, taxonomy)
+    model = TopicModel.train_calibrated(
+        examples, taxonomy, keyword_scorer(taxonomy), rules.topic_threshold, rules.topic_probability
+    )
     if not dry_run:
         VaultWriter(ws.vault).write(".triage/topic-model.json", model.to_json(fingerprint))
     log.info("topic model trained on %d reviewed notes", len(examples))
