@@ -14,6 +14,7 @@
     check against the schema                    note.NoteProperties
     write each note, then archive its original  render.render_note, vault.VaultWriter
     quarantine failures with an explanation     vault.move_original, vault.write_error_file
+    suggest topics for notes without one        suggestions.current (cached; discover.suggest)
     rebuild index pages that changed            pages.build_pages -> refresh_pages
 
 The order makes a crash at any point recoverable: a note is written (atomically) before its
@@ -47,6 +48,7 @@ from .note import ID_RE, Note, NoteProperties, check_vocabulary
 from .sources.infer import infer_metadata
 from .sources.reader import read_capture, scan_inbox
 from .status import failed_captures, record_run
+from .suggestions import current as current_suggestions
 from .vault.catalog import (
     ENTITIES_DIR,
     NOTES_DIR,
@@ -71,6 +73,7 @@ from .vault.writer import VaultWriter, clean_temp, move_original, write_error_fi
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from .enrich.discover import Suggestion
     from .enrich.lexicon import Lexicon
 
 log = logging.getLogger("triage")
@@ -288,7 +291,16 @@ def _run(
             for props in [*edited, *(n.properties() for n in kept if n.note_path)]:
                 only |= affected_pages(props, taxonomy)
         report.pages_written = refresh_pages(
-            writer, env, records, taxonomy, rules, entity_info, only, failed_captures(ws), entity_pages
+            writer,
+            env,
+            records,
+            taxonomy,
+            rules,
+            entity_info,
+            only,
+            failed_captures(ws),
+            entity_pages,
+            current_suggestions(ws, records, taxonomy),
         )
         stale.unlink()
     return report
@@ -434,6 +446,7 @@ def refresh_pages(
     only: set[str] | None = None,
     failed: list[dict[str, str]] | None = None,
     entity_pages: list[EntityPage] | None = None,
+    suggestions: list[Suggestion] | None = None,
 ) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
@@ -448,7 +461,8 @@ def refresh_pages(
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
         return only is None or rel in only or not (writer.vault / rel).exists()
 
-    for rel, text in build_pages(env, records, taxonomy, rules, types, wanted, failed or []).items():
+    pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [])
+    for rel, text in pages.items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
             existing = path.read_text(encoding="utf-8") if path.exists() else None
@@ -468,13 +482,15 @@ def reindex(ws: Workspace, env: Environment | None = None) -> int:
         taxonomy, rules = load_vocabulary(ws)
         writer = VaultWriter(ws.vault)
         writer.clean_temp()
+        records = load_notes(ws.vault)
         written = refresh_pages(
             writer,
             env or make_env(ws.vault),
-            load_notes(ws.vault),
+            records,
             taxonomy,
             rules,
             failed=failed_captures(ws),
+            suggestions=current_suggestions(ws, records, taxonomy),
         )
         (ws.state_dir / "pages-stale").unlink(missing_ok=True)
         return written

@@ -49,9 +49,10 @@ STOP = frozenset(
 )
 
 
-def counts(text: str) -> Counter[str]:
-    """Feature words of a text with their counts."""
-    out: Counter[str] = Counter()
+def feature_words(text: str) -> list[str]:
+    """The feature words of a text, in order: lowercased, stop words and short words dropped,
+    plurals folded."""
+    out = []
     for w in re.findall(r"[a-z][a-z0-9'-]*[a-z0-9]|[a-z]", text.lower()):
         w = w.replace("'", "")
         if len(w) < 3 or w in STOP:
@@ -60,8 +61,13 @@ def counts(text: str) -> Counter[str]:
             w = w[:-3] + "y"
         elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
-        out[w] += 1
+        out.append(w)
     return out
+
+
+def counts(text: str) -> Counter[str]:
+    """Feature words of a text with their counts."""
+    return Counter(feature_words(text))
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:
