@@ -13,9 +13,16 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
 - Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
   against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
   here (`organization`) for both systems: spaCy's ORG does not separate them.
-- Topics, kpcrowd-500n: accuracy of the top topic, taxonomy = the 10 category names (no keywords),
-  learning from N labelled stories per category (N = 5, 10, 20; the rest are the test set; seeds
-  0-2), against TF-IDF + logistic regression trained on the same stories.
+- Topics, kpcrowd-500n: taxonomy = the 10 category names (no keywords), learning from N labelled
+  (reviewed) stories per category (N = 5, 10, 20; the rest are the test set; seeds 0-2): accuracy of
+  the first topic given, a story left without a topic counting as wrong, against TF-IDF + logistic
+  regression trained on the same stories; the share left without a topic; precision when a topic is
+  given. Then a taxonomy of 5 of the categories (each half in turn): stories of those 5 placed, and
+  stories of the other 5 (which no topic fits) left without a topic.
+- Topic discovery, kpcrowd-500n, taxonomy `topics: {}`: `triage topics suggest` over all stories:
+  number of suggestions, purity (share of each suggestion's stories from its majority category,
+  weighted by size), coverage (share of stories in some suggestion); against TF-IDF + k-means told
+  the number of categories (every story in a cluster). `--tasks discovery` runs it alone.
 
 triage's rows go through the same code the product runs (`triage.enrich.nlp.analyze`, `triage.enrich.classify`).
 """
@@ -473,16 +480,67 @@ def bench_topics(data: Path, nlp, limit: int | None) -> None:
     )
 
 
+def _purity(groups: list[list[str]]) -> float:
+    from collections import Counter
+
+    members = sum(len(g) for g in groups)
+    return sum(Counter(g).most_common(1)[0][1] for g in groups if g) / max(1, members)
+
+
+def bench_discovery(data: Path, limit: int | None) -> None:
+    """Topic discovery with `topics: {}`: every story is a note without a topic."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from triage.enrich.discover import suggest
+
+    docs = kp_docs(data, limit)
+    cat_of = {f"notes/{i:04d}.md": c for i, (c, *_) in enumerate(docs)}
+    texts = [(f"notes/{i:04d}.md", "\n".join([head, *body])) for i, (_, head, body, _) in enumerate(docs)]
+    t0 = time.perf_counter()
+    found = suggest(texts)
+    took = time.perf_counter() - t0
+    again = suggest(list(reversed(texts)))
+    same = [(s.id, s.notes) for s in again] == [(s.id, s.notes) for s in found]
+    groups = [[cat_of[p] for p in s.notes] for s in found]
+    rows = [
+        [
+            "triage (suggest)",
+            len(found),
+            _purity(groups),
+            sum(map(len, groups)) / len(texts),
+            f"{took:.1f}s",
+            "yes" if same else "NO",
+        ]
+    ]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([t for _, t in texts])
+    k = len(set(cat_of.values()))
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(x)
+    base = [[cat_of[texts[i][0]] for i in np.where(labels == j)[0]] for j in range(k)]
+    rows.append([f"TF-IDF + k-means, k = {k} (told the number)", k, _purity(base), 1.0, "-", "-"])
+    table(
+        f"Topic discovery, kpcrowd-500n ({len(texts)} stories, {k} categories), taxonomy `topics: {{}}`",
+        ["method", "suggestions", "purity", "coverage", "time", "same again"],
+        rows,
+    )
+    for s, g in zip(found, groups, strict=True):
+        top = max(set(g), key=g.count)
+        print(f"- `{s.id}` {s.label}: {len(g)} notes, {g.count(top)} {top}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "dev-eval")
-    ap.add_argument("--tasks", default="insights,entities,topics")
+    ap.add_argument(
+        "--tasks", "--only", default="insights,entities,topics,discovery", help="comma-separated tasks to run"
+    )
     ap.add_argument("--limit", type=int, default=None, help="use only the first N items of each data set")
     args = ap.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no evaluation data at {args.data}")
     tasks = set(args.tasks.split(","))
-    nlp = load_nlp(MODELS)
+    nlp = load_nlp(MODELS) if tasks - {"discovery"} else None
     command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
     print(f"# triage extraction quality\n\ncommand: {command}")
     if "insights" in tasks:
@@ -493,6 +551,8 @@ def main() -> None:
         bench_wnut(args.data, nlp, args.limit)
     if "topics" in tasks:
         bench_topics(args.data, nlp, args.limit)
+    if "discovery" in tasks:
+        bench_discovery(args.data, args.limit)
 
 
 if __name__ == "__main__":
