@@ -54,8 +54,10 @@ def notes_of(themes=THEMES):
 def test_suggestions_group_themes_and_are_deterministic():
     found = suggest(notes_of())
     assert 2 <= len(found) <= 4
-    groups = [{p.split("/")[1].split("-")[0] for p in s.notes} for s in found]
-    assert all(len(g) == 1 for g in groups)  # no suggestion mixes two themes
+    groups = [[p.split("/")[1].split("-")[0] for p in s.notes] for s in found]
+    majority = [max(set(g), key=g.count) for g in groups]
+    assert sorted(majority) == sorted(THEMES)  # one suggestion per theme
+    assert all(g.count(m) >= 0.8 * len(g) for g, m in zip(groups, majority, strict=True))
     assert sum(len(s.notes) for s in found) >= 12
     again = suggest(list(reversed(notes_of())))
     assert [(s.id, s.label, s.keywords, s.notes) for s in again] == [

@@ -15,7 +15,8 @@ Method (chosen by measurement on kpcrowd-500n, see docs/quality.md):
    2% of the notes) are dropped: a suggestion is a clear, repeated theme, not a guess; notes in no
    group stay unsuggested. At most MAX_SUGGESTIONS, largest first.
 5. Each group is named by its most characteristic words and word pairs (frequent in the group, rare
-   outside it): the label is the first three, the keywords the first eight. Its id is the slug of
+   outside it; used by at most 60% of all the notes): the label is the first three, the keywords
+   the first eight. Its id is the slug of
    its two first key phrases, so the same notes give the same id.
 
 Everything is deterministic: the same notes (paths and texts) give the same suggestions. numpy is
@@ -102,10 +103,12 @@ def suggest(notes: Sequence[tuple[str, str]], taken: Sequence[str] = ()) -> list
             runs += 1
     together /= max(runs, 1)
     groups = _groups(together, min_size)[:MAX_SUGGESTIONS]
+    # Names may use words up to 60% of the notes use (a theme bigger than 30% keeps its own words).
+    nameable = {w for w, d in df.items() if 2 <= d <= 0.6 * n}
     used = set(taken)
     out = []
     for members in groups:
-        phrases = _key_phrases(feats, members, df, n, set(vocab))
+        phrases = _key_phrases(feats, members, df, n, nameable)
         if not phrases:
             continue
         sid = _unique(slugify(" ".join(phrases[:2]), "-")[:40].strip("-") or "topic", used)
