@@ -13,12 +13,19 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
 - Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
   against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
   here (`organization`) for both systems: spaCy's ORG does not separate them.
-- Topics, kpcrowd-500n: accuracy of the top topic, taxonomy = the 10 category names (no keywords),
-  learning from N labelled stories per category (N = 5, 10, 20; the rest are the test set; seeds
-  0-2), against TF-IDF + logistic regression trained on the same stories.
 - Related notes (`--tasks related`, `benchmarks/related_quality.py`): kpcrowd-500n fed in a random
   order, share of `related` links (top 3) within the story's category and share of notes linking
   one, against plain TF-IDF cosine; weights and floors; the seeds with the examples.
+- Topics, kpcrowd-500n: taxonomy = the 10 category names (no keywords), learning from N labelled
+  (reviewed) stories per category (N = 5, 10, 20; the rest are the test set; seeds 0-2): accuracy of
+  the first topic given, a story left without a topic counting as wrong, against TF-IDF + logistic
+  regression trained on the same stories; the share left without a topic; precision when a topic is
+  given. Then a taxonomy of 5 of the categories (each half in turn): stories of those 5 placed, and
+  stories of the other 5 (which no topic fits) left without a topic.
+- Topic discovery, kpcrowd-500n, taxonomy `topics: {}`: `triage topics suggest` over all stories:
+  number of suggestions, purity (share of each suggestion's stories from its majority category,
+  weighted by size), coverage (share of stories in some suggestion); against TF-IDF + k-means told
+  the number of categories (every story in a cluster). `--tasks discovery` runs it alone.
 
 triage's rows go through the same code the product runs (`triage.enrich.nlp.analyze`, `triage.enrich.classify`).
 """
@@ -358,78 +365,195 @@ LABELS = {
 }
 
 
+def _topic_setup(data: Path, nlp, limit: int | None):
+    """kpcrowd stories as analysed notes, their texts and categories (topic ids), grouped by category."""
+    docs = kp_docs(data, limit)
+    texts = ["\n".join([head, *body]) for _, head, body, _ in docs]
+    cats = [c.replace("_", "-") for c, *_ in docs]
+    notes = [make_note(f"kp{i}", head, body) for i, (_, head, body, _) in enumerate(docs)]
+    analyze(notes, nlp)
+    by_cat: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(cats):
+        by_cat[c].append(i)
+    return texts, cats, notes, by_cat
+
+
+def _assign(notes, i, taxonomy, rules, model) -> list[str]:
+    from triage.enrich.classify import classify
+
+    note = notes[i]
+    note.given, note.topics, note.reasons = {}, [], []
+    classify(note, taxonomy, rules, max_topics=5, model=model)
+    return note.topics
+
+
+def _label_taxonomy(categories) -> Taxonomy:
+    return Taxonomy(topics={c: Topic(id=c, label=LABELS[c.replace("-", "_")]) for c in sorted(categories)})
+
+
 def bench_topics(data: Path, nlp, limit: int | None) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from triage.enrich.classify import classify
+    from triage.enrich.classify import keyword_scorer
     from triage.enrich.learn import TopicModel
 
-    docs = kp_docs(data, limit)
-    texts = ["\n".join([head, *body]) for _, head, body, _ in docs]
-    cats = [c for c, *_ in docs]
-    notes = [make_note(f"kp{i}", head, body) for i, (_, head, body, _) in enumerate(docs)]
-    analyze(notes, nlp)
-    taxonomy = Taxonomy(
-        topics={c.replace("_", "-"): Topic(id=c.replace("_", "-"), label=LABELS[c]) for c in LABELS}
-    )
+    texts, cats, notes, by_cat = _topic_setup(data, nlp, limit)
     rules = parse_rules(safe_load_mapping(default_text("rules.yaml")))
-    by_cat: dict[str, list[int]] = defaultdict(list)
-    for i, c in enumerate(cats):
-        by_cat[c].append(i)
-    rows = []
+    rows, split_rows = [], []
     for n in (5, 10, 20):
         accs: dict[str, list[float]] = defaultdict(list)
         for seed in range(3):
             rng = random.Random(seed)
             train = sorted(i for c in sorted(by_cat) for i in rng.sample(by_cat[c], n))
-            test = [i for i in range(len(docs)) if i not in set(train)]
+            test = [i for i in range(len(texts)) if i not in set(train)]
             vec = TfidfVectorizer(sublinear_tf=True)
             lr = LogisticRegression(max_iter=2000)
             lr.fit(vec.fit_transform([texts[i] for i in train]), [cats[i] for i in train])
             pred = lr.predict(vec.transform([texts[i] for i in test]))
             accs["TF-IDF + LR"].append(statistics.mean(p == cats[i] for p, i in zip(pred, test, strict=True)))
+            taxonomy = _label_taxonomy(by_cat)
             t0 = time.perf_counter()
-            model = TopicModel.train([(texts[i], [cats[i].replace("_", "-")]) for i in train], taxonomy)
-            train_time = time.perf_counter() - t0
-            hits, model_only = [], []
-            for i in test:
-                probs = model.predict(notes[i].clean_text)
-                model_only.append(bool(probs) and max(probs, key=probs.get) == cats[i].replace("_", "-"))
-                note = notes[i]
-                note.given, note.topics, note.reasons = {}, [], []
-                classify(note, taxonomy, rules, max_topics=5, model=model)
-                top = note.topic_scores[0][0] if note.topic_scores else None
-                hits.append(top == cats[i].replace("_", "-"))
-            accs["triage"].append(statistics.mean(hits))
-            accs["model"].append(statistics.mean(model_only))
-            accs["_time"].append(train_time)
+            model = TopicModel.train_calibrated(
+                [(texts[i], [cats[i]]) for i in train],
+                taxonomy,
+                keyword_scorer(taxonomy),
+                rules.topic_threshold,
+                rules.topic_probability,
+            )
+            accs["_time"].append(time.perf_counter() - t0)
+            given = [(_assign(notes, i, taxonomy, rules, model), cats[i]) for i in test]
+            right = [bool(t) and t[0] == c for t, c in given]
+            accs["triage"].append(statistics.mean(right))
+            accs["none"].append(statistics.mean(not t for t, _ in given))
+            accs["precision"].append(sum(right) / max(1, sum(bool(t) for t, _ in given)))
+            accs["model"].append(
+                statistics.mean(
+                    max((s := model.similarities(notes[i].clean_text)), key=s.__getitem__) == cats[i]
+                    for i in test
+                )
+            )
+            for half in (0, 1):  # off-taxonomy: a taxonomy of half the categories; the other half fits none
+                kept = sorted(by_cat)[half::2]
+                small = _label_taxonomy(kept)
+                tr = [i for i in train if cats[i] in kept]
+                m = TopicModel.train_calibrated(
+                    [(texts[i], [cats[i]]) for i in tr],
+                    small,
+                    keyword_scorer(small),
+                    rules.topic_threshold,
+                    rules.topic_probability,
+                )
+                inside = [(_assign(notes, i, small, rules, m), cats[i]) for i in test if cats[i] in kept]
+                outside = [_assign(notes, i, small, rules, m) for i in test if cats[i] not in kept]
+                accs["in: placed"].append(statistics.mean(bool(t) for t, _ in inside))
+                accs["in: right"].append(statistics.mean(bool(t) and t[0] == c for t, c in inside))
+                accs["off: none"].append(statistics.mean(not t for t in outside))
+        mean = {k: statistics.mean(v) for k, v in accs.items()}
         rows.append(
             [
                 n,
-                statistics.mean(accs["TF-IDF + LR"]),
-                statistics.mean(accs["triage"]),
-                statistics.mean(accs["model"]),
-                f"{statistics.mean(accs['_time']) * 1000:.0f} ms",
+                mean["TF-IDF + LR"],
+                mean["triage"],
+                mean["none"],
+                mean["precision"],
+                mean["model"],
+                f"{mean['_time'] * 1000:.0f} ms",
             ]
         )
+        split_rows.append([n, mean["in: placed"], mean["in: right"], mean["off: none"]])
     table(
-        f"Topics, kpcrowd-500n ({len(docs)} stories, 10 categories): top-topic accuracy, mean of seeds 0-2",
-        ["N per category", "TF-IDF + LR", "triage", "model alone", "triage training time"],
+        f"Topics, kpcrowd-500n ({len(texts)} stories, 10 categories): assignment, mean of seeds 0-2",
+        [
+            "N per category",
+            "TF-IDF + LR",
+            "triage (none = wrong)",
+            "left without topic",
+            "precision when given",
+            "model first choice",
+            "training + calibration",
+        ],
         rows,
     )
+    table(
+        "Topics, kpcrowd-500n, taxonomy = 5 of the 10 categories (both halves, seeds 0-2): "
+        "stories of the 5 in the taxonomy, and of the 5 outside it",
+        ["N per category", "inside: placed", "inside: right (none = wrong)", "outside: left without topic"],
+        split_rows,
+    )
+
+
+def _purity(groups: list[list[str]]) -> float:
+    from collections import Counter
+
+    members = sum(len(g) for g in groups)
+    return sum(Counter(g).most_common(1)[0][1] for g in groups if g) / max(1, members)
+
+
+def bench_discovery(data: Path, limit: int | None) -> None:
+    """Topic discovery with `topics: {}`: every story is a note without a topic."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from triage.enrich.discover import suggest
+
+    docs = kp_docs(data, limit)
+    cat_of = {f"notes/{i:04d}.md": c for i, (c, *_) in enumerate(docs)}
+    texts = [(f"notes/{i:04d}.md", "\n".join([head, *body])) for i, (_, head, body, _) in enumerate(docs)]
+    t0 = time.perf_counter()
+    found = suggest(texts)
+    took = time.perf_counter() - t0
+    again = suggest(list(reversed(texts)))
+    same = [(s.id, s.notes) for s in again] == [(s.id, s.notes) for s in found]
+    groups = [[cat_of[p] for p in s.notes] for s in found]
+    rows = [
+        [
+            "triage (suggest)",
+            len(found),
+            _purity(groups),
+            sum(map(len, groups)) / len(texts),
+            f"{took:.1f}s",
+            "yes" if same else "NO",
+        ]
+    ]
+    x = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform([t for _, t in texts])
+    k = len(set(cat_of.values()))
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(x)
+    base = [[cat_of[texts[i][0]] for i in np.where(labels == j)[0]] for j in range(k)]
+    rows.append([f"TF-IDF + k-means, k = {k} (told the number)", k, _purity(base), 1.0, "-", "-"])
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.preprocessing import normalize
+
+    z = normalize(TruncatedSVD(50, random_state=0).fit_transform(x))
+    labels = KMeans(k, n_init=10, random_state=0).fit_predict(z)
+    lsa = [[cat_of[texts[i][0]] for i in np.where(labels == j)[0]] for j in range(k)]
+    rows.append([f"TF-IDF + LSA 50 + k-means, k = {k} (told the number)", k, _purity(lsa), 1.0, "-", "-"])
+    table(
+        f"Topic discovery, kpcrowd-500n ({len(texts)} stories, {k} categories), taxonomy `topics: {{}}`",
+        ["method", "suggestions", "purity", "coverage", "time", "same again"],
+        rows,
+    )
+    for s, g in zip(found, groups, strict=True):
+        top = max(set(g), key=g.count)
+        print(f"- `{s.id}` {s.label}: {len(g)} notes, {g.count(top)} {top}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "dev-eval")
-    ap.add_argument("--tasks", default="insights,entities,topics,related")
+    ap.add_argument(
+        "--tasks",
+        "--only",
+        default="insights,entities,topics,discovery,related",
+        help="comma-separated tasks to run",
+    )
     ap.add_argument("--limit", type=int, default=None, help="use only the first N items of each data set")
     args = ap.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no evaluation data at {args.data}")
     tasks = set(args.tasks.split(","))
-    nlp = load_nlp(MODELS)
+    nlp = load_nlp(MODELS) if tasks - {"discovery"} else None
     command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
     print(f"# triage extraction quality\n\ncommand: {command}")
     if "insights" in tasks:
@@ -444,6 +568,8 @@ def main() -> None:
         from related_quality import bench_related  # benchmarks/related_quality.py
 
         bench_related(args.data, nlp, args.limit, table, kp_docs)
+    if "discovery" in tasks:
+        bench_discovery(args.data, args.limit)
 
 
 if __name__ == "__main__":

@@ -321,8 +321,11 @@ def test_reviewed_notes_teach_topics(tmp_path, nlp):
     drop(ws, "2026-01-09-new.md", "# New\n\nThe wind backed, so we reefed the mainsail and eased the jib.")
     report = run(ws, now=NOW, nlp=nlp)
     new = next(r for r in load_notes(ws.vault) if r.path.endswith("new.md") or "new" in r.path)
-    assert report.failed == [] and new.get("topics") == ["sailing"]
-    assert any("model p=" in reason for reason in new.strings("triage_reasons"))
+    assert report.failed == [] and new.get("topics") == ["sailing"], new.strings("triage_reasons")
+    assert any(
+        reason.startswith("topics: sailing p=") and "(model " in reason
+        for reason in new.strings("triage_reasons")
+    )
     cache = ws.vault / ".triage" / "topic-model.json"
     assert cache.is_file()
     mtime = cache.stat().st_mtime_ns

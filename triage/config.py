@@ -187,7 +187,9 @@ class Taxonomy(BaseModel):
 
 def parse_taxonomy(data: dict[str, Any], source: str = "taxonomy.yaml") -> Taxonomy:
     raw = data.get("topics")
-    if not isinstance(raw, dict) or not raw:
+    if raw is None and "topics" in data:
+        raw = {}  # `topics:` with nothing under it: no topics yet
+    if not isinstance(raw, dict):
         raise ConfigError(
             f"{source}: needs a top-level `topics:` mapping topic id -> label/keywords",
             "see the taxonomy section of the README",
@@ -243,6 +245,7 @@ class Rules(BaseModel):
     tier_rules: list[TierRule]
     tier_default: str = "low"
     topic_threshold: float = 2.0
+    topic_probability: float = Field(0.25, gt=0, lt=1)
 
 
 def parse_rules(data: dict[str, Any], source: str = "rules.yaml") -> Rules:

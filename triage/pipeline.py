@@ -15,6 +15,7 @@
     check against the schema                    note.NoteProperties
     write each note, then archive its original  render.render_note, vault.VaultWriter
     quarantine failures with an explanation     vault.move_original, vault.write_error_file
+    suggest topics for notes without one        suggestions.current (cached; discover.suggest)
     rebuild index pages that changed            pages.build_pages -> refresh_pages
 
 The order makes a crash at any point recoverable: a note is written (atomically) before its
@@ -41,7 +42,7 @@ from jinja2 import Environment
 from pydantic import ValidationError
 
 from .config import Rules, Taxonomy, Workspace, load_vocabulary
-from .enrich.classify import classify
+from .enrich.classify import classify, keyword_scorer
 from .enrich.entities import key as entity_key
 from .enrich.learn import TopicModel
 from .errors import CaptureError, LockedError, TriageError
@@ -49,11 +50,13 @@ from .note import ID_RE, PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
 from .sources.infer import infer_metadata
 from .sources.reader import SUFFIXES, read_file, scan_inbox
 from .status import failed_captures, record_run
+from .suggestions import current as current_suggestions
 from .vault.catalog import (
     ENTITIES_DIR,
     NOTES_DIR,
     EntityPage,
     Record,
+    capture_text,
     load_catalog,
     load_entity_pages,
     load_notes,
@@ -74,6 +77,7 @@ from .vault.writer import VaultWriter, clean_temp, move_original, write_error_fi
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from .enrich.discover import Suggestion
     from .enrich.lexicon import Lexicon
     from .enrich.related import Relater
 
@@ -296,7 +300,7 @@ def _run(
             lexicon(ws, nlp, dry_run),
         )
     kept: list[Note] = []
-    model = topic_model(ws, records, taxonomy, dry_run) if notes else None
+    model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
     for note in notes:
         try:
             classify(note, taxonomy, rules, ws.settings.max_topics, model)
@@ -350,7 +354,16 @@ def _run(
             for props in [*edited, *(n.properties() for n in kept if n.note_path)]:
                 only |= affected_pages(props, taxonomy)
         report.pages_written = refresh_pages(
-            writer, env, records, taxonomy, rules, entity_info, only, failed_captures(ws), entity_pages
+            writer,
+            env,
+            records,
+            taxonomy,
+            rules,
+            entity_info,
+            only,
+            failed_captures(ws),
+            entity_pages,
+            current_suggestions(ws, records, taxonomy),
         )
         stale.unlink()
     return report
@@ -456,9 +469,12 @@ def relater(ws: Workspace, records: list[Record], entity_pages: list[EntityPage]
     return Relater(ws.vault, records, db, {p.name: p.type for p in entity_pages})
 
 
-def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_run: bool) -> TopicModel | None:
-    """The topic model learned from the vault's reviewed notes; retrained only when one of them (or
-    the taxonomy) changed since the cached model was built. None when nothing is reviewed yet."""
+def topic_model(
+    ws: Workspace, records: list[Record], taxonomy: Taxonomy, rules: Rules, dry_run: bool
+) -> TopicModel | None:
+    """The topic model learned from the vault's reviewed notes, with its calibration; retrained only
+    when one of them (or the taxonomy, or topic_threshold) changed since the cached model was built.
+    None when nothing is reviewed yet."""
     reviewed = sorted(
         (r for r in records if r.get("status") == "reviewed" and r.strings("topics")), key=lambda r: r.path
     )
@@ -466,6 +482,7 @@ def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_ru
         return None
     stamp = hashlib.sha256()
     stamp.update(taxonomy.model_dump_json().encode())
+    stamp.update(f"{rules.topic_threshold}\0{rules.topic_probability}\0".encode())
     for r in reviewed:
         stamp.update(f"{r.path}\0{r.mtime}\0".encode())
     fingerprint = stamp.hexdigest()
@@ -480,8 +497,10 @@ def topic_model(ws: Workspace, records: list[Record], taxonomy: Taxonomy, dry_ru
             text = (ws.vault / r.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        examples.append((text.split("\n---\n", 1)[-1], r.strings("topics")))
-    model = TopicModel.train(examples, taxonomy)
+        examples.append((capture_text(text), r.strings("topics")))
+    model = TopicModel.train_calibrated(
+        examples, taxonomy, keyword_scorer(taxonomy), rules.topic_threshold, rules.topic_probability
+    )
     if not dry_run:
         VaultWriter(ws.vault).write(".triage/topic-model.json", model.to_json(fingerprint))
     log.info("topic model trained on %d reviewed notes", len(examples))
@@ -575,6 +594,7 @@ def refresh_pages(
     only: set[str] | None = None,
     failed: list[dict[str, str]] | None = None,
     entity_pages: list[EntityPage] | None = None,
+    suggestions: list[Suggestion] | None = None,
 ) -> int:
     """Write every index page whose text changed; entity pages keep the user's parts. Returns how
     many files were written."""
@@ -589,7 +609,8 @@ def refresh_pages(
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
         return only is None or rel in only or not (writer.vault / rel).exists()
 
-    for rel, text in build_pages(env, records, taxonomy, rules, types, wanted, failed or []).items():
+    pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [])
+    for rel, text in pages.items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
             existing = path.read_text(encoding="utf-8") if path.exists() else None
@@ -609,13 +630,15 @@ def reindex(ws: Workspace, env: Environment | None = None) -> int:
         taxonomy, rules = load_vocabulary(ws)
         writer = VaultWriter(ws.vault)
         writer.clean_temp()
+        records = load_notes(ws.vault)
         written = refresh_pages(
             writer,
             env or make_env(ws.vault),
-            load_notes(ws.vault),
+            records,
             taxonomy,
             rules,
             failed=failed_captures(ws),
+            suggestions=current_suggestions(ws, records, taxonomy),
         )
         (ws.state_dir / "pages-stale").unlink(missing_ok=True)
         return written

@@ -1,20 +1,23 @@
 """Stage 4: topics, teleology, signal tier and NotebookLM category, each with the reason it fired.
 
 Topics (from the vault's `taxonomy.yaml`):
-    For each topic, every keyword (plus the topic's label and id) is looked up as a whole-word
-    phrase in the note's lowercased words and in its lemmas ("chips" meets "chip"). A keyword found
-    c times adds log2(1 + c): several different keywords count for more than one repeated. The sum
-    is divided by 1 + log2(1 + words / 2000), so long texts need proportionally more evidence. An
-    inbox subfolder named like a topic (id or label) adds the threshold. Topics at or above
-    `topic_threshold` and at least 35% of the best topic's score are kept, strongest first, at
-    most `max_topics`; a note that fits nothing gets none (and the review queue shows it).
+    Keywords: every keyword (plus the topic's label and id) is looked up as a whole-word phrase in
+    the note's lowercased words and in its lemmas ("chips" meets "chip"). A keyword found c times
+    adds log2(1 + c): several different keywords count for more than one repeated. The sum is
+    divided by 1 + log2(1 + words / 2000), so long texts need proportionally more evidence. A topic
+    whose only hit is one single-word keyword scores nothing ("token" alone is no evidence for
+    `gpt`): it takes two different keywords or one phrase of several words.
 
-    With a model learned from reviewed notes (`learn.TopicModel`), each topic's score becomes
-    keyword score x 2 / (2 + n) + 2 x threshold x the model's probability, where n is how many
-    reviewed notes taught the topic: the model alone can carry a topic it is at least 50% sure of,
-    keywords carry topics nobody has reviewed yet, and as examples accumulate the user's own notes
-    outweigh the fixed keywords. `topic_scores` keeps the full ranking; `triage_reasons` says where
-    each came from.
+    Model: with reviewed notes, `learn.TopicModel` gives each topic a similarity with the note.
+
+    Decision: `calibrate.py` turns the similarity and the keyword score of each topic into one
+    probability that the topic is right, calibrated on the reviewed notes (leave-one-out); with no
+    reviewed note, keywords alone decide: P reaches `topic_probability` at `topic_threshold`.
+    Topics with P at least `topic_probability` (rules.yaml, default 0.25) are kept, most probable
+    first, at most `max_topics`; a note that fits nothing gets none (and the review queue shows it). An inbox
+    subfolder named like a topic (id or label) gives that topic. `topic_scores` keeps every topic's
+    P; `triage_reasons` says, for each kept topic, P and where it came from, e.g.
+    "topics: compute p=0.83 (model 0.71; keywords gpu×3, chip×2)".
 
 Teleology and tier: see `rules.yaml`, whose comments state the rules; `reasons` records which fired.
 """
@@ -24,16 +27,16 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..config import Rules, Taxonomy
 from ..errors import CaptureError
 from ..note import Note
 from ..text import slugify
+from .calibrate import Calibration, features
 from .learn import TopicModel
 
 MAX_NGRAM = 4
-KEYWORD_DAMPING = 2  # a topic's keyword score is scaled by 2 / (2 + its reviewed examples)
 
 
 def words_of(text: str) -> list[str]:
@@ -82,19 +85,67 @@ class Matcher:
 
 
 def topic_scores(matcher: Matcher, words: int, taxonomy: Taxonomy) -> dict[str, tuple[float, list[str]]]:
+    """Topic -> (keyword score, hits like "gpu×3"), for topics with any hit. A topic whose only hit is
+    one single-word phrase ("token") scores 0: one ambiguous word is no evidence."""
     damp = 1 + math.log2(1 + words / 2000)
     out: dict[str, tuple[float, list[str]]] = {}
     for tid, topic in taxonomy.topics.items():
         hits = []
         total = 0.0
         phrases = {p.lower(): p for p in [topic.label, tid.replace("-", " "), *topic.keywords]}
+        multiword = False
         for phrase in phrases:
             c = matcher.count(phrase)
             if c:
                 total += math.log2(1 + c)
                 hits.append(f"{phrase.lower()}×{c}")
-        if total:
+                multiword = multiword or len(words_of(phrase)) > 1
+        if len(hits) == 1 and not multiword:
+            out[tid] = (0.0, [f"{hits[0]} alone"])
+        elif total:
             out[tid] = (total / damp, hits)
+    return out
+
+
+def keyword_scorer(taxonomy: Taxonomy) -> Callable[[str], dict[str, float]]:
+    """Keyword scores of a plain text (a reviewed note's, for calibration: no spaCy lemmas, plurals
+    folded the simple way)."""
+
+    def score(text: str) -> dict[str, float]:
+        words = words_of(text)
+        found = topic_scores(Matcher(words, [_naive_lemma(w) for w in words]), len(words), taxonomy)
+        return {tid: s for tid, (s, _) in found.items()}
+
+    return score
+
+
+def topic_probabilities(
+    note: Note, matcher: Matcher, taxonomy: Taxonomy, rules: Rules, model: TopicModel | None
+) -> dict[str, tuple[float, str]]:
+    """Topic -> (P(topic is right), why), for every topic with any evidence."""
+    keywords = topic_scores(matcher, note.words, taxonomy)
+    kw = {tid: s for tid, (s, _) in keywords.items()}
+    learned = model is not None and model.trained
+    if learned:
+        assert model is not None
+        sims = model.similarities(note.clean_text or note.words_text())
+        shown = model.predict(note.clean_text or note.words_text())
+        calibration = model.calibration
+    else:
+        sims, shown = dict.fromkeys(kw, 0.0), {}
+        calibration = Calibration.prior(rules.topic_threshold, rules.topic_probability)
+    out: dict[str, tuple[float, str]] = {}
+    for tid, x in features(sims, kw).items():
+        parts = [f"model {shown[tid]:.2f}"] if shown.get(tid, 0) >= 0.01 else []
+        if tid in keywords:
+            parts.append(f"keywords {', '.join(keywords[tid][1][:4])}")
+        if parts:
+            out[tid] = (calibration.probability(x), "; ".join(parts))
+    if note.inbox_folder:
+        hint = slugify(note.inbox_folder, "-")
+        for tid, topic in taxonomy.topics.items():
+            if hint in (tid, slugify(topic.label, "-")):
+                out[tid] = (1.0, f"inbox folder {note.inbox_folder}/")
     return out
 
 
@@ -102,7 +153,7 @@ def assign_topics(
     note: Note,
     matcher: Matcher,
     taxonomy: Taxonomy,
-    threshold: float,
+    rules: Rules,
     limit: int,
     model: TopicModel | None = None,
 ) -> None:
@@ -116,40 +167,22 @@ def assign_topics(
         note.topics = list(dict.fromkeys(note.given["topics"]))[:5]
         note.reasons.append("topics: given in the capture")
         return
-    scores = topic_scores(matcher, note.words, taxonomy)
-    if model is not None and model.trained:
-        for tid, (s, hits) in scores.items():  # the more examples, the less the fixed keywords count
-            scores[tid] = (s * KEYWORD_DAMPING / (KEYWORD_DAMPING + model.examples.get(tid, 0)), hits)
-        for tid, p in model.predict(note.clean_text or note.words_text()).items():
-            if p >= 0.01:
-                old, hits = scores.get(tid, (0.0, []))
-                scores[tid] = (old + 2 * threshold * p, [*hits, f"model p={p:.2f}"])
-    if note.inbox_folder:
-        hint = slugify(note.inbox_folder, "-")
-        for tid, topic in taxonomy.topics.items():
-            if hint in (tid, slugify(topic.label, "-")):
-                old, hits = scores.get(tid, (0.0, []))
-                scores[tid] = (old + threshold, [*hits, f"inbox folder {note.inbox_folder}/"])
-    if not scores:
+    if not taxonomy.topics:
         note.topics = []
-        note.reasons.append("topics: none (no taxonomy keyword found)")
+        note.reasons.append("topics: none (the taxonomy has no topics yet; see `triage topics suggest`)")
         return
-    best = max(s for s, _ in scores.values())
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
-    note.topic_scores = [(tid, round(s, 3)) for tid, (s, _) in ranked]
-    kept = [(tid, s, hits) for tid, (s, hits) in ranked if s >= threshold and s >= 0.35 * best][:limit]
+    probs = topic_probabilities(note, matcher, taxonomy, rules, model)
+    ranked = sorted(probs.items(), key=lambda kv: (-kv[1][0], kv[0]))
+    note.topic_scores = [(tid, round(p, 3)) for tid, (p, _) in ranked]
+    kept = [(tid, p, why) for tid, (p, why) in ranked if p >= rules.topic_probability][:limit]
     note.topics = [tid for tid, _, _ in kept]
     if kept:
-        note.reasons.append(
-            "topics: " + "; ".join(f"{tid} {s:.1f} ({hits_summary(h)})" for tid, s, h in kept)
-        )
+        note.reasons.append("topics: " + "; ".join(f"{tid} p={p:.2f} ({why})" for tid, p, why in kept))
+    elif ranked:
+        tid, (p, why) = ranked[0]
+        note.reasons.append(f"topics: none (best {tid} p={p:.2f} < {rules.topic_probability}: {why})")
     else:
-        note.reasons.append(f"topics: none (best {ranked[0][0]} scored {best:.1f} < threshold {threshold})")
-
-
-def hits_summary(hits: list[str]) -> str:
-    model = [h for h in hits if h.startswith("model")]
-    return ", ".join([*[h for h in hits if not h.startswith("model")][:4], *model])
+        note.reasons.append("topics: none (no taxonomy keyword found, nothing like the reviewed notes)")
 
 
 def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
@@ -205,7 +238,7 @@ def classify(
     note.reasons = []
     note.topic_scores = []
     matcher = Matcher(words_of(note.clean_text or note.words_text()), note.lemmas)
-    assign_topics(note, matcher, taxonomy, rules.topic_threshold, max_topics, model)
+    assign_topics(note, matcher, taxonomy, rules, max_topics, model)
     assign_teleology(note, matcher, rules)
     assign_tier(note, matcher, rules)
     given = note.given.get("notebooklm_category")

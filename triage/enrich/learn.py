@@ -9,10 +9,13 @@ definition. From them triage builds a nearest-centroid (Rocchio) model:
   keywords from taxonomy.yaml (so a topic with few or no reviewed notes still has a voice), scaled
   to length 1;
 - a new note scores cosine similarity with every centroid; `predict` turns these into
-  probabilities with a softmax (temperature 20).
+  probabilities with a softmax (temperature 20), shown in `triage_reasons` as "model p";
+- `train_calibrated` also fits, leave-one-out on the same notes, how similarities and keyword
+  scores become the probability that a topic is right (`calibrate.py`); that probability decides.
 
-Measured against TF-IDF + logistic regression on kpcrowd-500n (`benchmarks/quality.py`), this
-matches or beats it at 5, 10 and 20 examples per topic, and needs nothing but the standard library.
+Measured against TF-IDF + logistic regression on kpcrowd-500n (`benchmarks/quality.py`), its first
+choice matches or beats it at 5, 10 and 20 examples per topic, and needs nothing but the standard
+library.
 Training is deterministic and takes milliseconds for hundreds of notes; `pipeline` retrains only
 when a reviewed note changed (cached in `.triage/topic-model.json` with a fingerprint).
 
@@ -25,14 +28,15 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from ..config import Taxonomy
+from .calibrate import Calibration, calibrate
 
 TEMPERATURE = 20.0
-VERSION = 2
+VERSION = 3
 STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each even few for from further get got had has
@@ -45,9 +49,10 @@ STOP = frozenset(
 )
 
 
-def counts(text: str) -> Counter[str]:
-    """Feature words of a text with their counts."""
-    out: Counter[str] = Counter()
+def feature_words(text: str) -> list[str]:
+    """The feature words of a text, in order: lowercased, stop words and short words dropped,
+    plurals folded."""
+    out = []
     for w in re.findall(r"[a-z][a-z0-9'-]*[a-z0-9]|[a-z]", text.lower()):
         w = w.replace("'", "")
         if len(w) < 3 or w in STOP:
@@ -56,8 +61,13 @@ def counts(text: str) -> Counter[str]:
             w = w[:-3] + "y"
         elif len(w) > 3 and w.endswith("s") and not w.endswith("ss"):
             w = w[:-1]
-        out[w] += 1
+        out.append(w)
     return out
+
+
+def counts(text: str) -> Counter[str]:
+    """Feature words of a text with their counts."""
+    return Counter(feature_words(text))
 
 
 def _unit(vec: dict[str, float]) -> dict[str, float]:
@@ -74,6 +84,8 @@ class TopicModel:
     """idf of a word no training note has."""
     examples: dict[str, int] = field(default_factory=dict)
     """topic -> how many reviewed notes taught it."""
+    calibration: Calibration = field(default_factory=Calibration)
+    """How similarities and keyword scores become probabilities (`calibrate.py`)."""
 
     def vector(self, text: str) -> dict[str, float]:
         return _unit({w: math.log1p(c) * self.idf.get(w, self.default_idf) for w, c in counts(text).items()})
@@ -81,13 +93,34 @@ class TopicModel:
     @classmethod
     def train(cls, examples: Iterable[tuple[str, list[str]]], taxonomy: Taxonomy) -> TopicModel:
         """`examples`: (text, topic ids) of reviewed notes. Topics not in the taxonomy are ignored."""
+        return cls._fit(examples, taxonomy)[0]
+
+    @classmethod
+    def train_calibrated(
+        cls,
+        examples: Iterable[tuple[str, list[str]]],
+        taxonomy: Taxonomy,
+        keyword_scores: Callable[[str], dict[str, float]],
+        threshold: float,
+        probability: float,
+    ) -> TopicModel:
+        """The model plus its calibration (`calibrate.py`), fitted leave-one-out on the same notes."""
+        model, loo = cls._fit(examples, taxonomy)
+        model.calibration = calibrate(loo, keyword_scores, threshold, probability)
+        return model
+
+    @classmethod
+    def _fit(
+        cls, examples: Iterable[tuple[str, list[str]]], taxonomy: Taxonomy
+    ) -> tuple[TopicModel, list[tuple[dict[str, float], list[str], str]]]:
+        """The model, and for each example its similarities with every centroid built without it."""
         docs = [
-            (counts(text), [t for t in dict.fromkeys(topics) if t in taxonomy.topics])
+            (text, counts(text), [t for t in dict.fromkeys(topics) if t in taxonomy.topics])
             for text, topics in examples
         ]
-        docs = [(c, t) for c, t in docs if t]
+        docs = [d for d in docs if d[2]]
         df: Counter[str] = Counter()
-        for c, _ in docs:
+        for _, c, _ in docs:
             df.update(c.keys())
         n = len(docs)
         model = cls(
@@ -98,14 +131,29 @@ class TopicModel:
             label = " ".join([topic.label, tid.replace("-", " "), *topic.keywords])
             sums[tid] = Counter(model.vector(label))
         seen: Counter[str] = Counter()
-        for c, topics in docs:
+        vectors = []
+        for _, c, topics in docs:
             vec = _unit({w: math.log1p(x) * model.idf[w] for w, x in c.items()})
+            vectors.append(vec)
             for tid in topics:
                 sums[tid].update(vec)
                 seen[tid] += 1
         model.centroids = {tid: _unit(dict(v)) for tid, v in sorted(sums.items())}
         model.examples = dict(sorted(seen.items()))
-        return model
+        norms = {tid: math.sqrt(sum(x * x for x in v.values())) for tid, v in sums.items()}
+        loo = []
+        for (text, _, topics), vec in zip(docs, vectors, strict=True):
+            own = sum(x * x for x in vec.values())
+            sims = {}
+            for tid, total in sums.items():
+                dot = sum(x * total.get(w, 0.0) for w, x in vec.items())
+                if tid in topics:  # the centroid without this note: (sum - v) / |sum - v|
+                    rest = math.sqrt(max(norms[tid] ** 2 - 2 * dot + own, 0.0))
+                    sims[tid] = (dot - own) / rest if rest > 1e-9 else 0.0
+                else:
+                    sims[tid] = dot / norms[tid] if norms[tid] else 0.0
+            loo.append((sims, topics, text))
+        return model, loo
 
     @property
     def trained(self) -> bool:
@@ -134,6 +182,7 @@ class TopicModel:
                 "idf": self.idf,
                 "default_idf": self.default_idf,
                 "examples": self.examples,
+                "calibration": asdict(self.calibration),
             },
             sort_keys=True,
         )
@@ -156,4 +205,5 @@ class TopicModel:
             idf=data["idf"],
             default_idf=data["default_idf"],
             examples=data["examples"],
+            calibration=Calibration(**data["calibration"]),
         )

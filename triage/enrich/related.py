@@ -42,7 +42,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..note import Note, Related
-from ..vault.catalog import Record, link_target
+from ..vault.catalog import Record, capture_text, link_target
 from ..vault.terms import WORD, Stemmer, candidates, doc_count, doc_freqs
 
 log = logging.getLogger("triage")
@@ -228,9 +228,7 @@ def text_of(title: str, synopsis: str, insights: list[str], entities: list[str],
 def capture_part(text: str) -> str:
     """A note file's capture: what follows `## Capture` (the whole body in a note triage did not
     write), without its `Source: <url>` line."""
-    body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
-    body = body.split("\n## Capture\n", 1)[-1]
-    return re.sub(r"^\s*Source: <[^>]*>\n", "", body)
+    return capture_text(text, with_source=False)
 
 
 class Relater:
@@ -301,7 +299,7 @@ class Relater:
         for e in note.entities:
             self.types.setdefault(e.name, e.type)
         names = [e.name for e in note.entities]
-        text = text_of(note.title, note.synopsis, note.key_insights, names, note.body)
+        text = text_of(note.title, note.synopsis, note.key_insights, names, note.words_text())
         return self.profile(note.note_path.stem, note.title, text, names, list(note.topics), note.url)
 
     def record_profile(self, path: str) -> Profile | None:

@@ -110,6 +110,24 @@ def parse_frontmatter(text: str) -> tuple[dict[str, Any], str | None]:
     return dict(props), None
 
 
+def capture_text(text: str, with_source: bool = True, with_my_notes: bool = False) -> str:
+    """What a note captured: its `## Capture` section (without the sections triage generates around
+    it, whose words every note shares, and without `## My notes` unless asked), else its text after
+    the frontmatter (a note triage did not write). `with_source=False` drops the `Source:` line."""
+    if text.startswith("---"):
+        end = text.find("\n---\n", 3)
+        if end >= 0:
+            text = text[end + 5 :]
+    start = text.find("\n## Capture\n")
+    if start >= 0:
+        text = text[start + 12 :]
+        end = -1 if with_my_notes else text.rfind("\n## My notes\n")
+        text = text[:end] if end >= 0 else text
+    if not with_source:
+        text = re.sub(r"^\s*Source: <[^>]*>\n", "", text)
+    return text
+
+
 CACHE_VERSION = 2
 
 

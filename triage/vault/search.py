@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import Record, link_target, parse_frontmatter
+from .catalog import Record, capture_text, link_target, parse_frontmatter
 
 VERSION = "3"
 SCHEMA = """
@@ -85,8 +85,7 @@ def sync(vault: Path, records: list[Record]) -> sqlite3.Connection:
             except OSError:
                 continue
             props, _ = parse_frontmatter(text.lstrip("\ufeff"))
-            body = text.split("\n---\n", 1)[-1] if text.startswith("---") else text
-            body = body.split("\n## Capture\n", 1)[-1]  # the capture's own words, not the generated links
+            body = capture_text(text, with_my_notes=True)  # the capture and yours, not the generated links
             topics = " ".join(str(t) for t in props.get("topics") or [] if isinstance(t, str))
             if docs.get(r.path) is not None:  # by rowid: a DELETE by path would scan the whole index
                 db.execute("DELETE FROM fts WHERE rowid = ?", (docs[r.path],))

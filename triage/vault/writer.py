@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import os
 import shutil
+import sqlite3
 import tempfile
 from pathlib import Path
 
@@ -41,6 +42,43 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+WRITTEN_DB = "written.sqlite"
+"""`.triage/written.sqlite`: for each note, the sha256 of the bytes triage last wrote to it. A note
+whose bytes still match has not been edited since; `triage topics accept` changes only such notes."""
+
+
+def _written_db(vault: Path) -> sqlite3.Connection:
+    (vault / ".triage").mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(vault / ".triage" / WRITTEN_DB, timeout=5)
+    db.execute("PRAGMA synchronous = OFF")  # a lost record only makes a note count as edited
+    db.execute("CREATE TABLE IF NOT EXISTS written (path TEXT PRIMARY KEY, sha256 TEXT)")
+    return db
+
+
+def written_sha256(vault: Path, rels: list[str]) -> dict[str, str]:
+    """Path -> sha256 of the bytes triage last wrote there, for the paths it has a record of (none
+    for notes written before triage kept this record, or if the record cannot be read)."""
+    try:
+        db = _written_db(vault)
+    except (OSError, sqlite3.Error):
+        return {}
+    try:
+        out = {}
+        for rel in rels:
+            row = db.execute("SELECT sha256 FROM written WHERE path = ?", (rel,)).fetchone()
+            if row:
+                out[rel] = str(row[0])
+        return out
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+
+
+def is_note(rel: str) -> bool:
+    return rel.startswith("notes/") and rel.endswith(".md")
+
+
 class VaultWriter:
     def __init__(self, vault: Path, dry_run: bool = False) -> None:
         self.vault = vault
@@ -48,6 +86,20 @@ class VaultWriter:
         self.tmp = vault / ".triage" / "tmp"
         self.written: list[str] = []
         """Relative paths written this run (for reports and tests)."""
+        self._db: sqlite3.Connection | None = None
+
+    def _remember(self, rel: str, data: bytes) -> None:
+        """Record the sha256 of a note's bytes just written (see WRITTEN_DB). A record that cannot
+        be written only means the note will count as edited: never an error."""
+        if not is_note(rel):
+            return
+        with contextlib.suppress(OSError, sqlite3.Error):
+            if self._db is None:
+                self._db = _written_db(self.vault)
+            with self._db:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO written VALUES (?, ?)", (rel, hashlib.sha256(data).hexdigest())
+                )
 
     def clean_temp(self) -> None:
         """Remove temporary files a killed run left behind."""
@@ -66,6 +118,7 @@ class VaultWriter:
         if self.dry_run:
             return True
         atomic_write(dest, text, self.tmp)
+        self._remember(rel, data)
         self.written.append(rel)
         return True
 
@@ -85,6 +138,7 @@ class VaultWriter:
         finally:
             tmp.unlink()
         _fsync_dir(dest.parent)
+        self._remember(rel, text.encode("utf-8"))
         self.written.append(rel)
 
 
