@@ -181,3 +181,42 @@ def test_subfolder_is_recorded(tmp_path):
     inbox = tmp_path / "inbox"
     note = read_capture(b"text here", inbox / "policy" / "x.md", MB, inbox=inbox)
     assert note.inbox_folder == "policy"
+
+
+MARKDOWNLOAD_BAD_YAML = b"""---
+created: 2024-03-06T10:22:31 (UTC +01:00)
+tags: [storage,databases]
+source: https://example.com/posts/fsync-costs
+author: By: Jane Roe
+---
+
+# The Hidden Cost of fsync | Example Blog
+
+> ## Excerpt
+> Durability has a price.
+
+---
+Every database that promises durability pays for it at fsync time, and batching commits is the answer.
+"""
+
+
+def test_a_tools_frontmatter_that_is_not_yaml_is_read_line_by_line():
+    from triage.sources.infer import infer_metadata
+
+    note = infer_metadata(read_capture(MARKDOWNLOAD_BAD_YAML, P, MB))
+    assert (note.source_tool, note.title, note.url, note.author) == (
+        "markdownload",
+        "The Hidden Cost of fsync",
+        "https://example.com/posts/fsync-costs",
+        "Jane Roe",
+    )
+    assert note.given.get("tags") == ["storage", "databases"]
+    assert note.read_reasons == [
+        "read: MarkDownload clip: frontmatter is not valid YAML (line 5); read line by line"
+    ]
+
+
+def test_hand_written_frontmatter_that_is_not_yaml_is_still_refused():
+    with pytest.raises(CaptureError) as err:
+        read_capture(b"---\ntitle: My: notes\nurl: https://example.com\n---\nSome text of mine.\n", P, MB)
+    assert err.value.message.startswith("invalid frontmatter") and err.value.line == 2

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import CaptureError
 from ..note import Highlight
 
 __all__ = ["Document", "Highlight", "Item", "SourceReader"]
@@ -41,6 +42,10 @@ class Document:
     """The leading YAML block, parsed ({} when there is none)."""
     body: str = ""
     """The text after the frontmatter."""
+    yaml_error: CaptureError | None = None
+    """Set when the frontmatter is not valid YAML: `frontmatter` was then read line by line. A
+    capture tool's reader may go on with that (a tool's frontmatter never gets a capture
+    quarantined); any other reader's file is quarantined with this error."""
 
 
 @dataclass

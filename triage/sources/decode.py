@@ -118,3 +118,35 @@ def split_frontmatter(text: str) -> tuple[dict[str, object], str]:
             column=exc.column,
         ) from None
     return data, body.lstrip("\n")
+
+
+_LINE_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:(?:\s+(.*))?$")
+
+
+def lenient_frontmatter(text: str) -> tuple[dict[str, object], str]:
+    """A `---` block that is not valid YAML, read line by line the way capture tools write it
+    (`key: value`, values unquoted and taken as text, `  - item` lists): what a capture tool's
+    reader sees when its frontmatter has a value YAML refuses (MarkDownload's `author: By: Jane`).
+    ({}, text) when there is no closing `---`."""
+    lines = text.split("\n")
+    try:
+        end = next(i for i in range(1, len(lines)) if re.fullmatch(r"-{3,}\s*", lines[i]))
+    except StopIteration:
+        return {}, text
+    out: dict[str, object] = {}
+    key = ""
+    for line in lines[1:end]:
+        item = re.match(r"^\s+-\s+(.*)$", line)
+        if item and key:
+            current = out.get(key)
+            out[key] = [*(current if isinstance(current, list) else []), item.group(1).strip().strip("'\"")]
+            continue
+        m = _LINE_KEY.match(line)
+        if m:
+            key = m.group(1)
+            value = (m.group(2) or "").strip()
+            if value.startswith("[") and value.endswith("]"):
+                out[key] = [v.strip().strip("'\"") for v in value[1:-1].split(",") if v.strip()]
+            else:
+                out[key] = value.strip("'\"") if value else None
+    return out, "\n".join(lines[end + 1 :]).lstrip("\n")

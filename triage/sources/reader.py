@@ -32,7 +32,7 @@ from . import (
     zotero,
 )
 from .base import Document, Item, SourceReader
-from .decode import decode, split_frontmatter
+from .decode import decode, lenient_frontmatter, split_frontmatter
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
 
 __all__ = [
@@ -91,7 +91,11 @@ def _document(data: bytes, path: Path, readers: list[SourceReader]) -> Document:
     if not text.strip():
         raise CaptureError("file is empty", "delete it, or put the capture's text in it")
     doc.text = text
-    doc.frontmatter, doc.body = split_frontmatter(text)
+    try:
+        doc.frontmatter, doc.body = split_frontmatter(text)
+    except CaptureError as exc:
+        doc.frontmatter, doc.body = lenient_frontmatter(text)
+        doc.yaml_error = exc
     if not doc.body.strip() and not doc.frontmatter:
         raise CaptureError("file has no text", "put the capture's text in it")
     return doc
@@ -142,7 +146,15 @@ def read_file(
         readers = [r for r in READERS if path.suffix.lower() in r.suffixes] or [generic.READER]
         doc = _document(data, path, readers)
         reader = _choose(doc, readers)
+        if doc.yaml_error is not None and not reader.name:
+            raise doc.yaml_error  # hand-written frontmatter in triage's schema stays strictly checked
         items = _items(reader, doc)
+        if doc.yaml_error is not None:
+            where = f" (line {doc.yaml_error.line})" if doc.yaml_error.line else ""
+            for item in items:
+                item.reasons.append(
+                    f"read: {reader.label}: frontmatter is not valid YAML{where}; read line by line"
+                )
         sha = hashlib.sha256(data).hexdigest()
         folder = _folder(path, inbox)
         return [
