@@ -229,7 +229,7 @@ def test_status_log_and_cron_output(runner, tmp_path):
 def test_log_rotates(tmp_path):
     import logging
 
-    from triage.cli import LOG_BYTES, _attach_log
+    from triage.commands.base import LOG_BYTES, _attach_log
 
     ws = make_workspace(tmp_path / "ws")
     _attach_log(ws)
