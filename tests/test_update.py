@@ -290,3 +290,21 @@ def test_an_interrupted_my_clippings_run_writes_the_missing_books_next_time(ws, 
     assert len(report.processed) == 1 and not report.failed
     assert len(book_notes(ws)) == 2
     assert not (ws.inbox / "My Clippings.txt").exists()
+
+
+@pytest.mark.nlp
+def test_an_update_keeps_an_edited_note_edited_and_an_unedited_one_unedited(ws, nlp, tool):
+    from triage.vault.writer import unedited
+
+    drop(ws, "export.md", capture(PASSAGES[0]))
+    triage.pipeline.run(ws, nlp=nlp)
+    path = the_note(ws)
+    rel = path.relative_to(ws.vault).as_posix()
+    drop(ws, "export.md", capture(*PASSAGES[:2]))
+    triage.pipeline.run(ws, nlp=nlp)
+    assert unedited(ws.vault, rel, path.read_bytes())  # only triage wrote it: still triage's bytes
+    path.write_text(path.read_text() + "Mine.\n")
+    drop(ws, "export.md", capture(*PASSAGES))
+    triage.pipeline.run(ws, nlp=nlp)
+    assert PASSAGES[2] in path.read_text()
+    assert not unedited(ws.vault, rel, path.read_bytes())  # the reader's edit still counts

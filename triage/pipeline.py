@@ -72,7 +72,7 @@ from .vault.pages import (
 )
 from .vault.render import make_env, render_note
 from .vault.update import add_highlights, plan_updates
-from .vault.writer import VaultWriter, clean_temp, move_original, write_error_file
+from .vault.writer import VaultWriter, clean_temp, move_original, unedited, write_error_file
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -420,7 +420,8 @@ def apply_update(
         return
     text, added = add_highlights(existing, note.highlights, env)
     if text is not None:
-        writer.write(target, text)
+        # A note the reader edited stays "edited" (topics accept leaves it alone) after triage's part.
+        writer.write(target, text, remember=unedited(ws.vault, target, existing.encode("utf-8")))
         report.updated.append(
             {"source": str(note.source), "note": str(ws.vault / target), "reason": f"{added} new highlights"}
         )

@@ -75,6 +75,11 @@ def written_sha256(vault: Path, rels: list[str]) -> dict[str, str]:
         db.close()
 
 
+def unedited(vault: Path, rel: str, data: bytes) -> bool:
+    """Are these a note's bytes exactly those triage last wrote to it?"""
+    return written_sha256(vault, [rel]).get(rel) == hashlib.sha256(data).hexdigest()
+
+
 def is_note(rel: str) -> bool:
     return rel.startswith("notes/") and rel.endswith(".md")
 
@@ -106,8 +111,10 @@ class VaultWriter:
         if not self.dry_run:
             _empty(self.tmp)
 
-    def write(self, rel: str, text: str) -> bool:
-        """Write `text` to `rel` (replacing it) unless it already holds exactly that. True if written."""
+    def write(self, rel: str, text: str, remember: bool = True) -> bool:
+        """Write `text` to `rel` (replacing it) unless it already holds exactly that. True if written.
+        `remember=False` for a note the reader has edited: triage wrote only part of its bytes, so
+        it stays an edited note (see WRITTEN_DB)."""
         dest = self.vault / rel
         data = text.encode("utf-8")
         try:
@@ -118,7 +125,8 @@ class VaultWriter:
         if self.dry_run:
             return True
         atomic_write(dest, text, self.tmp)
-        self._remember(rel, data)
+        if remember:
+            self._remember(rel, data)
         self.written.append(rel)
         return True
 
