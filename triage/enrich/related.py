@@ -39,17 +39,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..note import Note, Related
 from ..vault.catalog import Record, link_target
 from ..vault.terms import WORD, Stemmer, candidates, doc_count, doc_freqs
+from . import latent
 
 log = logging.getLogger("triage")
 
-WEIGHTS = {"text": 0.8, "entities": 0.2, "topics": 0.0}
-FLOOR = 0.1
-RELATIVE = 0.85  # a link below the first must score at least this share of the first's score
+WEIGHTS = {"text": 0.5, "latent": 0.5, "entities": 0.0, "topics": 0.0}
+FLOOR = 0.37  # with a semantic space (`latent.py`)
+LEXICAL_FLOOR = 0.1  # without one (a vault under latent.MIN_NOTES notes): the score is the text cosine
+RELATIVE = 0.9  # a link below the first must score at least this share of the first's score
 SAME_TEXT = 0.8
 SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
@@ -141,6 +144,8 @@ class Link:
     shared_topics: list[str]
     shared_words: list[str]
     same_story: str | None = None
+    latent: float = 0.0
+    """Similarity in the vault's semantic space (`latent.py`); the text cosine without one."""
 
     def why(self, labels: dict[str, str] | None = None) -> str:
         parts = [f"probably the same story ({self.same_story})"] if self.same_story else []
@@ -198,17 +203,36 @@ def same_story_reason(a: Profile, b: Profile, text: float) -> str | None:
 
 
 def compare(
-    a: Profile, b: Profile, va: dict[str, float], vb: dict[str, float], edf: dict[str, int], n: int
+    a: Profile,
+    b: Profile,
+    va: dict[str, float],
+    vb: dict[str, float],
+    edf: dict[str, int],
+    n: int,
+    near: float | None = None,
 ) -> Link:
-    """How note b relates to note a (va, vb: their TF-IDF vectors)."""
+    """How note b relates to note a (va, vb: their TF-IDF vectors; `near`: their latent similarity,
+    None without a semantic space: the text cosine stands in for it)."""
     text = cosine(va, vb)
+    near = text if near is None else max(near, 0.0)
     ents, shared_e = entity_similarity(a.entities, b.entities, edf, n)
     tops, shared_t = topic_similarity(a.topics, b.topics)
-    score = WEIGHTS["text"] * text + WEIGHTS["entities"] * ents + WEIGHTS["topics"] * tops
+    w = WEIGHTS
+    score = w["text"] * text + w["latent"] * near + w["entities"] * ents + w["topics"] * tops
     overlap = sorted((t for t in va if t in vb), key=lambda t: -va[t] * vb[t])
     words = [a.words.get(t, t) for t in overlap[:5]] if text >= 0.05 else []
     return Link(
-        b.key, b.title, score, text, ents, tops, shared_e, shared_t, words, same_story_reason(a, b, text)
+        b.key,
+        b.title,
+        score,
+        text,
+        ents,
+        tops,
+        shared_e,
+        shared_t,
+        words,
+        same_story_reason(a, b, text),
+        near,
     )
 
 
@@ -245,6 +269,7 @@ class Relater:
         self.types = types or {}
         self.records = {r.path: r for r in records if r.problem is None}
         self.stemmer = Stemmer(db)
+        self.places: dict[str, Any] = {}  # profile key -> its unit vector in the semantic space
         self.n_index = doc_count(db)
         self.df: dict[str, int] = {}
         self.edf: Counter[str] = Counter()
@@ -259,6 +284,24 @@ class Relater:
             )
         self.profiles: dict[str, Profile] = {}
         self.batch: list[str] = []  # keys of the notes written in this run, in order
+        self.space = latent.current(vault / ".triage", list(self.records), self._counts)
+
+    def _counts(self, path: str) -> dict[str, int] | None:
+        prof = self.record_profile(path)
+        return prof.counts if prof else None
+
+    def near(self, a: Profile, b: Profile) -> float | None:
+        """The latent similarity of two notes (None without a semantic space)."""
+        if self.space is None:
+            return None
+        za, zb = (self._place(p) for p in (a, b))
+        return self.space.similarity(za, zb) if za is not None and zb is not None else 0.0
+
+    def _place(self, p: Profile) -> Any:
+        if p.key not in self.places:
+            assert self.space is not None
+            self.places[p.key] = self.space.vector(p.counts)
+        return self.places[p.key]
 
     def _remember(self, path: str, entities: list[str], url: str | None) -> None:
         for e in set(entities):
@@ -343,8 +386,15 @@ class Relater:
         paths += self.by_url.get(url_key(q.url) or "", [])
         return list(dict.fromkeys(paths))
 
-    def related(self, q: Profile, limit: int, floor: float = FLOOR, exclude: str | None = None) -> list[Link]:
-        """The notes most related to q, best first (at most `limit`, only above `floor`)."""
+    @property
+    def floor(self) -> float:
+        return FLOOR if self.space is not None else LEXICAL_FLOOR
+
+    def related(
+        self, q: Profile, limit: int, floor: float | None = None, exclude: str | None = None
+    ) -> list[Link]:
+        """The notes most related to q, best first (at most `limit`, only above `floor`, by default
+        `self.floor`)."""
         self._freqs(q.counts)
         n = self.n_index + len(self.batch)
         vq = tfidf(q.counts, self.df, n)
@@ -354,8 +404,11 @@ class Relater:
         for p in profiles:
             self._freqs(p.counts)
         n_notes = len(self.records)
-        links = [compare(q, p, vq, tfidf(p.counts, self.df, n), self.edf, n_notes) for p in profiles]
-        return best(links, limit, floor)
+        links = [
+            compare(q, p, vq, tfidf(p.counts, self.df, n), self.edf, n_notes, self.near(q, p))
+            for p in profiles
+        ]
+        return best(links, limit, self.floor if floor is None else floor)
 
     def link(self, note: Note, limit: int, labels: dict[str, str] | None = None) -> None:
         """Fill note.related with the existing notes (and this run's earlier notes) it belongs with."""
