@@ -25,11 +25,12 @@ def notes(count: int) -> list[dict[str, int]]:
 
 
 def test_notes_on_one_subject_are_near_without_sharing_a_word():
-    space = latent.fit(notes(120), 120)
+    space = latent.fit(notes(240), 240)
     assert space is not None and set(SPORT + MARKET) <= set(space.terms)  # (fillers in over half: dropped)
-    assert space.basis.shape == (len(space.terms), latent.dims(120))
-    a, b = space.vector({"match": 2, "goal": 1}), space.vector({"league": 1, "referee": 2})
-    c = space.vector({"profit": 1, "investor": 2})
+    assert space.basis.shape == (len(space.terms), latent.dims(240))
+    a = space.vector(dict.fromkeys(SPORT[:6], 1))
+    b = space.vector(dict.fromkeys(SPORT[6:12], 1))
+    c = space.vector(dict.fromkeys(MARKET[:6], 1))
     assert a is not None and b is not None and c is not None
     assert space.similarity(a, b) > 0.1 > space.similarity(a, c)  # no shared word, yet near; c is not
     assert space.similarity(a, a) == pytest.approx(1.0)
@@ -37,26 +38,26 @@ def test_notes_on_one_subject_are_near_without_sharing_a_word():
 
 
 def test_too_few_notes_make_no_space_and_the_cache_round_trips(tmp_path):
-    assert latent.fit(notes(latent.MIN_NOTES - 1), 99) is None
+    assert latent.fit(notes(latent.MIN_NOTES - 1), 199) is None
     calls = []
 
     def counts(path: str) -> dict[str, int]:
         calls.append(path)
         return rows[int(path)]
 
-    rows = notes(150)
-    paths = [str(i) for i in range(150)]
-    assert latent.current(tmp_path, paths[:50], counts) is None and not calls  # too small: nothing read
+    rows = notes(240)
+    paths = [str(i) for i in range(240)]
+    assert latent.current(tmp_path, paths[:150], counts) is None and not calls  # too small: nothing read
     space = latent.current(tmp_path, paths, counts)
-    assert space is not None and len(calls) == 150 and (tmp_path / latent.FILE).is_file()
-    again = latent.current(tmp_path, paths + ["0"] * 30, counts)  # 180 < 1.25 x 150: the cache
-    assert again is not None and len(calls) == 150
+    assert space is not None and len(calls) == 240 and (tmp_path / latent.FILE).is_file()
+    again = latent.current(tmp_path, paths + ["0"] * 50, counts)  # 290 < 1.25 x 240: the cache
+    assert again is not None and len(calls) == 240
     assert again.terms == space.terms and again.background == pytest.approx(space.background)
     assert (again.basis == space.basis).all()
-    assert latent.current(tmp_path, paths + ["1"] * 40, counts) is not None and len(calls) == 340  # refitted
+    assert latent.current(tmp_path, paths + ["1"] * 60, counts) is not None and len(calls) == 540  # refitted
     (tmp_path / latent.FILE).write_bytes(b"not numpy")
     assert latent.load(tmp_path) is None  # a broken cache is ignored (and fitted again)
 
 
 def test_dims_grow_with_the_vault():
-    assert latent.dims(100) == 14 and latent.dims(10_000) == 100 and latent.dims(10) == 8
+    assert latent.dims(200) == 20 and latent.dims(10_000) == 100 and latent.dims(10) == 8

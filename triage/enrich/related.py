@@ -1,22 +1,27 @@
 """Related notes and same-story flags: which notes a note belongs with, and why.
 
-The similarity of two notes is a weighted sum of three features, each between 0 and 1:
+The similarity of two notes is a weighted sum of four features, each between 0 and 1:
 
 - text      cosine of TF-IDF vectors (tf = 1 + log count, idf = ln((N + 1) / (df + 1)) + 1 over the
             vault's notes) of the title (twice), synopsis, key insights, entity names and the capture's
             first `MAX_CHARS` characters; words are the search index's terms (porter stems), and the
             document frequencies come from the index (`vault/terms.py`), so the cost follows the notes
             compared, not the vault;
+- latent    the same vectors compared in a small semantic space learned from the vault (`latent.py`,
+            LSA cached in `.triage/`): stories on one subject that share few exact words still meet;
+            rescaled so that a typical pair of the vault's notes scores 0. A vault under
+            `latent.MIN_NOTES` notes has no space: the text cosine stands in for it;
 - entities  cosine of the two notes' entity sets, each entity weighted by its rarity in the vault
             (idf from the catalog): sharing "Nathan Lambert" says more than sharing "United States";
 - topics    shared topics / sqrt(topics of one * topics of the other).
 
-`WEIGHTS`, `FLOOR` and `RELATIVE` were chosen by measurement (`benchmarks/quality.py --tasks related`,
-see docs/quality.md): on news, text carries the signal, rare shared entities add a little at the same
-precision, and topics (from a taxonomy that does not fit the news) only added wrong links, so their
-weight is 0; shared topics are still named in the reasons. A note links at most `related_max` notes
-whose similarity is `FLOOR` or more and at least `RELATIVE` times the best one's, most related first;
-a capture unlike anything in the vault links nothing.
+`WEIGHTS`, `FLOOR`, `LEXICAL_FLOOR` and `RELATIVE` were chosen by measurement (`benchmarks/quality.py
+--tasks related`, see docs/quality.md): on news, text and latent similarity half and half beat either
+alone; entities and topics (from a taxonomy that does not fit the news) only added wrong links, so their
+weight is 0; shared entities and topics are still named in the reasons, and rare shared entities still
+bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR` with
+a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` times the best one's, most
+related first; a capture unlike anything in the vault links nothing.
 
 Two notes are probably the same story (`same_story_reason`) when their URLs are equal once normalised
 (`normalize_url`), or their text similarity is at least `SAME_TEXT`, or they share at least two people
@@ -24,7 +29,9 @@ and their text similarity is at least `SAME_PEOPLE_TEXT`. A same-story note is a
 
 Candidates (never the whole vault): the `CANDIDATES` notes the search index ranks best for the note's
 most distinctive words, the notes sharing its rarest entities, the notes with its URL, and the notes
-written earlier in the same run (not in the index yet).
+written earlier in the same run (not in the index yet). Scoring them in the semantic space costs one
+small product each; only fitting the space again (when the vault has grown by a quarter) reads notes
+beyond the candidates (`latent.SAMPLE` at most).
 """
 
 from __future__ import annotations
