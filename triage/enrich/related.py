@@ -10,18 +10,20 @@ The similarity of two notes is a weighted sum of four features, each between 0 a
 - latent    the same vectors compared in a small semantic space learned from the vault (`latent.py`,
             LSA cached in `.triage/`): stories on one subject that share few exact words still meet;
             rescaled so that a typical pair of the vault's notes scores 0. A vault under
-            `latent.MIN_NOTES` notes has no space: the text cosine stands in for it;
+            `latent.MIN_NOTES` notes has no space: `LEXICAL_WEIGHTS` (the previous, text-and-entities
+            similarity) apply there;
 - entities  cosine of the two notes' entity sets, each entity weighted by its rarity in the vault
             (idf from the catalog): sharing "Nathan Lambert" says more than sharing "United States";
 - topics    shared topics / sqrt(topics of one * topics of the other).
 
-`WEIGHTS`, `FLOOR`, `LEXICAL_FLOOR` and `RELATIVE` were chosen by measurement (`benchmarks/quality.py
---tasks related`, see docs/quality.md): on news, text and latent similarity half and half beat either
-alone; entities and topics (from a taxonomy that does not fit the news) only added wrong links, so their
-weight is 0; shared entities and topics are still named in the reasons, and rare shared entities still
-bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR` with
-a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` times the best one's, most
-related first; a capture unlike anything in the vault links nothing.
+`WEIGHTS`, `LEXICAL_WEIGHTS`, `FLOOR`, `LEXICAL_FLOOR` and `RELATIVE` were chosen by measurement
+(`benchmarks/quality.py --tasks related`, see docs/quality.md): on news, text and latent similarity half
+and half beat either alone; entities and topics (from a taxonomy that does not fit the news) only added
+wrong links, so their weight is 0 (entities keep 0.2 in a small vault's lexical score, as measured
+before the space); shared entities and topics are still named in the reasons, and rare shared entities
+still bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR`
+with a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` (`LEXICAL_RELATIVE`)
+times the best one's, most related first; a capture unlike anything in the vault links nothing.
 
 Two notes are probably the same story (`same_story_reason`) when their URLs are equal once normalised
 (`normalize_url`), or their text similarity is at least `SAME_TEXT`, or they share at least two people
@@ -57,9 +59,11 @@ from . import latent
 log = logging.getLogger("triage")
 
 WEIGHTS = {"text": 0.5, "latent": 0.5, "entities": 0.0, "topics": 0.0}
+LEXICAL_WEIGHTS = {"text": 0.8, "latent": 0.0, "entities": 0.2, "topics": 0.0}  # without a semantic space
 FLOOR = 0.37  # with a semantic space (`latent.py`)
 LEXICAL_FLOOR = 0.1  # without one (a vault under latent.MIN_NOTES notes): the score is the text cosine
 RELATIVE = 0.9  # a link below the first must score at least this share of the first's score
+LEXICAL_RELATIVE = 0.85
 SAME_TEXT = 0.8
 SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
@@ -219,12 +223,12 @@ def compare(
     near: float | None = None,
 ) -> Link:
     """How note b relates to note a (va, vb: their TF-IDF vectors; `near`: their latent similarity,
-    None without a semantic space: the text cosine stands in for it)."""
+    None without a semantic space: then `LEXICAL_WEIGHTS` apply and the text cosine is reported)."""
     text = cosine(va, vb)
+    w = LEXICAL_WEIGHTS if near is None else WEIGHTS
     near = text if near is None else max(near, 0.0)
     ents, shared_e = entity_similarity(a.entities, b.entities, edf, n)
     tops, shared_t = topic_similarity(a.topics, b.topics)
-    w = WEIGHTS
     score = w["text"] * text + w["latent"] * near + w["entities"] * ents + w["topics"] * tops
     overlap = sorted((t for t in va if t in vb), key=lambda t: -va[t] * vb[t])
     words = [a.words.get(t, t) for t in overlap[:5]] if text >= 0.05 else []
@@ -243,12 +247,12 @@ def compare(
     )
 
 
-def best(links: Iterable[Link], limit: int, floor: float = FLOOR) -> list[Link]:
+def best(links: Iterable[Link], limit: int, floor: float = FLOOR, relative: float = RELATIVE) -> list[Link]:
     """At most `limit` links, same-story notes first, then by score; only those scoring at least the
-    floor and `RELATIVE` times the best score (a clear first match does not drag weak ones along)."""
+    floor and `relative` times the best score (a clear first match does not drag weak ones along)."""
     ranked = sorted(links, key=lambda lk: (lk.same_story is None, -lk.score, lk.key))
     top = max((lk.score for lk in ranked), default=0.0)
-    kept = [lk for lk in ranked if lk.same_story or lk.score >= max(floor, RELATIVE * top)]
+    kept = [lk for lk in ranked if lk.same_story or lk.score >= max(floor, relative * top)]
     return kept[:limit]
 
 
@@ -415,7 +419,8 @@ class Relater:
             compare(q, p, vq, tfidf(p.counts, self.df, n), self.edf, n_notes, self.near(q, p))
             for p in profiles
         ]
-        return best(links, limit, self.floor if floor is None else floor)
+        relative = RELATIVE if self.space is not None else LEXICAL_RELATIVE
+        return best(links, limit, self.floor if floor is None else floor, relative)
 
     def link(self, note: Note, limit: int, labels: dict[str, str] | None = None) -> None:
         """Fill note.related with the existing notes (and this run's earlier notes) it belongs with."""
