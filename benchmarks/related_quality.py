@@ -84,8 +84,12 @@ def baseline(texts: list[str], floor: float | None) -> list[list[int]]:
     return out
 
 
-def pair_features(root: Path, order: list[str]) -> dict[str, list[tuple[str, float, float, float, bool]]]:
-    """For each note, (earlier note, text, entities, topics, same story) for every earlier note."""
+Pair = tuple[str, float, float, float, bool, float]
+
+
+def pair_features(root: Path, order: list[str]) -> dict[str, list[Pair]]:
+    """For each note, (earlier note, text, entities, topics, same story, latent) for every earlier note
+    (the semantic space is the one the last run of the feed used)."""
     vault = root / "vault"
     records = load_notes(vault)
     db = sync(vault, records)
@@ -95,24 +99,75 @@ def pair_features(root: Path, order: list[str]) -> dict[str, list[tuple[str, flo
     relater._freqs(t for p in profiles.values() if p for t in p.counts)
     n = relater.n_index
     vecs = {k: rel.tfidf(p.counts, relater.df, n) for k, p in profiles.items() if p}
-    out: dict[str, list[tuple[str, float, float, float, bool]]] = {}
+    out: dict[str, list[Pair]] = {}
     for i, k in enumerate(order):
         rows = []
         for j in order[:i]:
-            lk = rel.compare(profiles[k], profiles[j], vecs[k], vecs[j], relater.edf, len(records))  # type: ignore[arg-type]
-            rows.append((j, lk.text, lk.entities, lk.topics, lk.same_story is not None))
+            a, b = profiles[k], profiles[j]
+            lk = rel.compare(a, b, vecs[k], vecs[j], relater.edf, len(records), relater.near(a, b))  # type: ignore[arg-type]
+            rows.append((j, lk.text, lk.entities, lk.topics, lk.same_story is not None, lk.latent))
         out[k] = rows
     db.close()
     return out
 
 
-def sweep(features, order, cat, weights, floor) -> tuple[float, float]:
+def scores(features, order, weights) -> dict[str, list[tuple[float, str]]]:
+    """Each note's earlier notes by the weighted score, best first; weights (text, entities, topics, latent)."""
+    wt, we, wp, wl = weights
+    return {
+        k: sorted(
+            ((wt * t + we * e + wp * p + wl * lt, j) for j, t, e, p, _, lt in features[k]), reverse=True
+        )
+        for k in order
+    }
+
+
+def sweep(features, order, cat, weights, floor, relative=0.0, ranked=None) -> tuple[float, float]:
+    ranked = ranked or scores(features, order, weights)
     links = {}
     for k in order:
-        scored = [(wt * t + we * e + wp * p, j) for j, t, e, p, _ in features[k] for wt, we, wp in [weights]]
-        links[k] = [j for s, j in sorted(scored, reverse=True)[:TOP] if s >= floor]
+        top = ranked[k][0][0] if ranked[k] else 0.0
+        links[k] = [j for s, j in ranked[k][:TOP] if s >= floor and s >= relative * top]
     p, c, _ = score(order, links, cat)
     return p, c
+
+
+def floor_at(ranked, order, coverage: float) -> float:
+    """The floor at which `coverage` of the notes in `order` link one."""
+    best = sorted((ranked[k][0][0] for k in order if ranked[k]), reverse=True)
+    return best[max(0, min(len(best), round(coverage * len(order))) - 1)] if best else 0.0
+
+
+def operating_points(features, order, cat, texts) -> list[list[object]]:
+    """Precision at several coverages (each method's floor set to reach it; every earlier note a
+    candidate): triage's weights and relative floor, text alone, and the TF-IDF cosine baseline."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    m = TfidfVectorizer(sublinear_tf=True).fit_transform(texts)
+    sims = (m @ m.T).toarray()
+    base = {k: sorted(((sims[i, j], order[j]) for j in range(i)), reverse=True) for i, k in enumerate(order)}
+    w = rel.WEIGHTS
+    methods = {
+        f"triage (weights {tuple(w.values())}, relative {rel.RELATIVE})": (
+            scores(features, order, (w["text"], w["entities"], w["topics"], w["latent"])),
+            rel.RELATIVE,
+        ),
+        "triage's text cosine alone, relative 0.85": (scores(features, order, (1.0, 0, 0, 0)), 0.85),
+        "previous triage (text 0.8, entities 0.2), relative 0.85": (
+            scores(features, order, (0.8, 0.2, 0, 0)),
+            0.85,
+        ),
+        "latent alone, relative 0.9": (scores(features, order, (0, 0, 0, 1.0)), 0.9),
+        "TF-IDF cosine (baseline)": (base, 0.0),
+    }
+    rows = []
+    for label, (ranked, relative) in methods.items():
+        cells: list[object] = [label]
+        for cov in (0.9, 0.8, 0.7, 0.6, 0.5):
+            p, c = sweep(features, order, cat, None, floor_at(ranked, order, cov), relative, ranked)
+            cells.append(f"{p:.3f} ({c:.2f})")
+        rows.append(cells)
+    return rows
 
 
 def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> None:
@@ -136,7 +191,7 @@ def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> None:
         links = links_of(root)
         p, c, total = score(order, links, cat)
         texts = [t for n, t, _ in items if n in stem_of]
-        rows = [[f"triage (floor {rel.FLOOR}, weights {rel.WEIGHTS})", p, c, total]]
+        rows = [[f"triage (floor {rel.FLOOR}, relative {rel.RELATIVE}, weights {rel.WEIGHTS})", p, c, total]]
         for label, floor in (("TF-IDF cosine, no floor", None), ("TF-IDF cosine, floor 0.10", 0.10)):
             picks = baseline(texts, floor)
             blinks = {order[i]: [order[j] for j in picks[i]] for i in range(len(order))}
@@ -168,27 +223,37 @@ def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> None:
         features = pair_features(root, order)
         even = [k for k in order if int(names[k].rsplit("-", 1)[1][:-3]) % 2 == 0]
         odd = [k for k in order if k not in set(even)]
+        table(
+            "Related notes, kpcrowd-500n: top-3 precision (share of notes linking one) at several floors, "
+            "every earlier note a candidate, each method's floor set to reach the coverage",
+            ["method", "90%", "80%", "70%", "60%", "50%"],
+            operating_points(features, order, cat, texts),
+        )
         grid = []
-        for w in [
-            (1.0, 0.0, 0.0),
-            (0.8, 0.2, 0.0),
-            (0.7, 0.3, 0.0),
-            (0.6, 0.3, 0.1),
-            (0.6, 0.4, 0.0),
-            (0.5, 0.3, 0.2),
-            (0.5, 0.5, 0.0),
-            (0.7, 0.2, 0.1),
-        ]:
-            for floor in (0.1, 0.15, 0.2, 0.25, 0.3):
-                grid.append((w, floor, *sweep(features, even, cat, w, floor)))
+        mixes = [(0.5, 0.0, 0.0, 0.5), (0.7, 0.0, 0.0, 0.3), (0.3, 0.0, 0.0, 0.7), (0.4, 0.1, 0.0, 0.5)]
+        mixes.append((0.4, 0.0, 0.1, 0.5))
+        choices = [((1.0, 0.0, 0.0, 0.0), f) for f in (0.1, 0.15, 0.2)]
+        choices += [(w, f) for w in mixes for f in (0.3, 0.35, 0.37, 0.4, 0.45)]
+        for w, floor in choices:
+            for relative in (0.0, 0.9):
+                grid.append((w, floor, relative, *sweep(features, even, cat, w, floor, relative)))
         rows = []
-        for w, floor, pe, ce in grid:
-            po, co = sweep(features, odd, cat, w, floor)
-            rows.append([f"text {w[0]}, entities {w[1]}, topics {w[2]}", floor, pe, ce, po, co])
+        for w, floor, relative, pe, ce in grid:
+            po, co = sweep(features, odd, cat, w, floor, relative)
+            label = f"text {w[0]}, entities {w[1]}, topics {w[2]}, latent {w[3]}"
+            rows.append([label, floor, relative, pe, ce, po, co])
         table(
             "Related notes, kpcrowd-500n: weights and floors (every earlier note a candidate); even stories "
             "to choose, odd stories to check",
-            ["weights", "floor", "precision (even)", "linking (even)", "precision (odd)", "linking (odd)"],
+            [
+                "weights",
+                "floor",
+                "relative",
+                "precision (even)",
+                "linking (even)",
+                "precision (odd)",
+                "linking (odd)",
+            ],
             rows,
         )
         bench_seeds(tmp, nlp, table)

@@ -243,8 +243,23 @@ def test_related_command(tmp_path, nlp):
     assert data["note"] == a.stem and data["path"] == a.path
     assert [r["note"] for r in data["related"]] == [b.stem]
     first = data["related"][0]
-    assert set(first) == {"note", "path", "title", "score", "text", "entities", "topics", "same_story", "why"}
-    assert first["path"] == b.path and first["same_story"] is None and first["score"] >= rel.FLOOR
+    assert set(first) == {
+        "note",
+        "path",
+        "title",
+        "score",
+        "text",
+        "latent",
+        "entities",
+        "topics",
+        "same_story",
+        "why",
+    }
+    assert (
+        first["path"] == b.path
+        and first["same_story"] is None
+        and first["score"] >= rel.LEXICAL_FLOOR == data["floor"]
+    )
     res = runner.invoke(cli, [*args, str(ws.vault / b.path)])  # by path; text output
     assert res.exit_code == 0, res.output
     lines = res.output.splitlines()
@@ -254,7 +269,7 @@ def test_related_command(tmp_path, nlp):
     assert lines[-1] == "1 related note"
     res = runner.invoke(cli, [*args, "A slower sourdough"])  # by title: nothing related
     assert res.exit_code == 0
-    assert res.output.splitlines()[-1] == f"no related notes (none scores {rel.FLOOR} or more)"
+    assert res.output.splitlines()[-1] == f"no related notes (none scores {rel.LEXICAL_FLOOR} or more)"
     res = runner.invoke(cli, [*args, "no such note"])
     assert res.exit_code == 2
     assert "Error: no note matches 'no such note'" in res.output

@@ -25,6 +25,7 @@ def test_urls_are_compared_without_the_noise():
         normalize_url("https://www.example.com/post/?utm_source=rss&utm_medium=feed#comments"),
         normalize_url("http://example.com/post"),
         normalize_url("https://m.example.com/post/"),
+        normalize_url("https://example.com/post?si=abc"),
     }
     assert same == {"example.com/post"}
     assert normalize_url("https://twitter.com/ana/status/1?s=20&t=abc") == "x.com/ana/status/1"

@@ -1,22 +1,29 @@
 """Related notes and same-story flags: which notes a note belongs with, and why.
 
-The similarity of two notes is a weighted sum of three features, each between 0 and 1:
+The similarity of two notes is a weighted sum of four features, each between 0 and 1:
 
 - text      cosine of TF-IDF vectors (tf = 1 + log count, idf = ln((N + 1) / (df + 1)) + 1 over the
             vault's notes) of the title (twice), synopsis, key insights, entity names and the capture's
             first `MAX_CHARS` characters; words are the search index's terms (porter stems), and the
             document frequencies come from the index (`vault/terms.py`), so the cost follows the notes
             compared, not the vault;
+- latent    the same vectors compared in a small semantic space learned from the vault (`latent.py`,
+            LSA cached in `.triage/`): stories on one subject that share few exact words still meet;
+            rescaled so that a typical pair of the vault's notes scores 0. A vault under
+            `latent.MIN_NOTES` notes has no space: `LEXICAL_WEIGHTS` (the previous, text-and-entities
+            similarity) apply there;
 - entities  cosine of the two notes' entity sets, each entity weighted by its rarity in the vault
             (idf from the catalog): sharing "Nathan Lambert" says more than sharing "United States";
 - topics    shared topics / sqrt(topics of one * topics of the other).
 
-`WEIGHTS`, `FLOOR` and `RELATIVE` were chosen by measurement (`benchmarks/quality.py --tasks related`,
-see docs/quality.md): on news, text carries the signal, rare shared entities add a little at the same
-precision, and topics (from a taxonomy that does not fit the news) only added wrong links, so their
-weight is 0; shared topics are still named in the reasons. A note links at most `related_max` notes
-whose similarity is `FLOOR` or more and at least `RELATIVE` times the best one's, most related first;
-a capture unlike anything in the vault links nothing.
+`WEIGHTS`, `LEXICAL_WEIGHTS`, `FLOOR`, `LEXICAL_FLOOR` and `RELATIVE` were chosen by measurement
+(`benchmarks/quality.py --tasks related`, see docs/quality.md): on news, text and latent similarity half
+and half beat either alone; entities and topics (from a taxonomy that does not fit the news) only added
+wrong links, so their weight is 0 (entities keep 0.2 in a small vault's lexical score, as measured
+before the space); shared entities and topics are still named in the reasons, and rare shared entities
+still bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR`
+with a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` (`LEXICAL_RELATIVE`)
+times the best one's, most related first; a capture unlike anything in the vault links nothing.
 
 Two notes are probably the same story (`same_story_reason`) when their URLs are equal once normalised
 (`normalize_url`), or their text similarity is at least `SAME_TEXT`, or they share at least two people
@@ -24,7 +31,9 @@ and their text similarity is at least `SAME_PEOPLE_TEXT`. A same-story note is a
 
 Candidates (never the whole vault): the `CANDIDATES` notes the search index ranks best for the note's
 most distinctive words, the notes sharing its rarest entities, the notes with its URL, and the notes
-written earlier in the same run (not in the index yet).
+written earlier in the same run (not in the index yet). Scoring them in the semantic space costs one
+small product each; only fitting the space again (when the vault has grown by a quarter) reads notes
+beyond the candidates (`latent.SAMPLE` at most).
 """
 
 from __future__ import annotations
@@ -32,24 +41,28 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import re
 import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from typing import Any
 
 from ..note import Note, Related
+from ..sources.identity import normalize_url, url_key
 from ..vault.catalog import Record, capture_text, link_target
 from ..vault.terms import WORD, Stemmer, candidates, doc_count, doc_freqs
+from . import latent
 
 log = logging.getLogger("triage")
 
-WEIGHTS = {"text": 0.8, "entities": 0.2, "topics": 0.0}
-FLOOR = 0.1
-RELATIVE = 0.85  # a link below the first must score at least this share of the first's score
+WEIGHTS = {"text": 0.5, "latent": 0.5, "entities": 0.0, "topics": 0.0}
+LEXICAL_WEIGHTS = {"text": 0.8, "latent": 0.0, "entities": 0.2, "topics": 0.0}  # without a semantic space
+FLOOR = 0.37  # with a semantic space (`latent.py`)
+LEXICAL_FLOOR = 0.1  # without one (a vault under latent.MIN_NOTES notes): the score is the text cosine
+RELATIVE = 0.9  # a link below the first must score at least this share of the first's score
+LEXICAL_RELATIVE = 0.85
 SAME_TEXT = 0.8
 SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
@@ -58,9 +71,6 @@ CANDIDATES = 40  # notes the index query returns
 COMMON = 0.2  # a word in more than this share of the notes is not distinctive
 RARE_ENTITY = 100  # entities in more notes than this do not bring candidates (they still score)
 ENTITY_CANDIDATES = 20
-TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|igshid|mc_cid|mc_eid|ref_src|ref_url)$")
-HOSTS = {"twitter.com": "x.com", "mobile.twitter.com": "x.com", "mobile.x.com": "x.com"}
-X_PARAMS = {"s", "t"}  # x.com share links: ?s=20&t=... say who shared, not what
 
 
 @functools.cache
@@ -68,37 +78,6 @@ def stopwords() -> frozenset[str]:
     """English function words (`triage/defaults/stopwords.txt`), left out of the text similarity."""
     text = resources.files("triage").joinpath("defaults", "stopwords.txt").read_text(encoding="utf-8")
     return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-
-
-def normalize_url(url: object) -> str | None:
-    """The URL as a key: no scheme, host lowercased without `www.` (twitter.com is x.com), no
-    trailing slash, no fragment, no tracking parameters (utm_*, fbclid...), the rest sorted."""
-    if not isinstance(url, str) or "://" not in url:
-        return None
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if not host:
-        return None
-    host = HOSTS.get(host, host)
-    params = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not TRACKING.match(k.lower()) and not (host == "x.com" and k in X_PARAMS)
-    )
-    path = parts.path.rstrip("/")
-    return host + path + (f"?{urlencode(params)}" if params else "")
-
-
-def url_key(url: object) -> str | None:
-    """A cheap, coarser key than `normalize_url` (no query at all), to find the notes that may share
-    a URL without parsing every note's URL: `normalize_url` then decides."""
-    if not isinstance(url, str) or not url:
-        return None
-    key = url.lower().split("#", 1)[0].split("?", 1)[0].split("://", 1)[-1].removeprefix("www.").rstrip("/")
-    for host, to in HOSTS.items():
-        if key.startswith(host + "/"):
-            return to + key[len(host) :]
-    return key
 
 
 def _target(value: object) -> str:
@@ -141,6 +120,8 @@ class Link:
     shared_topics: list[str]
     shared_words: list[str]
     same_story: str | None = None
+    latent: float = 0.0
+    """Similarity in the vault's semantic space (`latent.py`); the text cosine without one."""
 
     def why(self, labels: dict[str, str] | None = None) -> str:
         parts = [f"probably the same story ({self.same_story})"] if self.same_story else []
@@ -198,26 +179,45 @@ def same_story_reason(a: Profile, b: Profile, text: float) -> str | None:
 
 
 def compare(
-    a: Profile, b: Profile, va: dict[str, float], vb: dict[str, float], edf: dict[str, int], n: int
+    a: Profile,
+    b: Profile,
+    va: dict[str, float],
+    vb: dict[str, float],
+    edf: dict[str, int],
+    n: int,
+    near: float | None = None,
 ) -> Link:
-    """How note b relates to note a (va, vb: their TF-IDF vectors)."""
+    """How note b relates to note a (va, vb: their TF-IDF vectors; `near`: their latent similarity,
+    None without a semantic space: then `LEXICAL_WEIGHTS` apply and the text cosine is reported)."""
     text = cosine(va, vb)
+    w = LEXICAL_WEIGHTS if near is None else WEIGHTS
+    near = text if near is None else max(near, 0.0)
     ents, shared_e = entity_similarity(a.entities, b.entities, edf, n)
     tops, shared_t = topic_similarity(a.topics, b.topics)
-    score = WEIGHTS["text"] * text + WEIGHTS["entities"] * ents + WEIGHTS["topics"] * tops
+    score = w["text"] * text + w["latent"] * near + w["entities"] * ents + w["topics"] * tops
     overlap = sorted((t for t in va if t in vb), key=lambda t: -va[t] * vb[t])
     words = [a.words.get(t, t) for t in overlap[:5]] if text >= 0.05 else []
     return Link(
-        b.key, b.title, score, text, ents, tops, shared_e, shared_t, words, same_story_reason(a, b, text)
+        b.key,
+        b.title,
+        score,
+        text,
+        ents,
+        tops,
+        shared_e,
+        shared_t,
+        words,
+        same_story_reason(a, b, text),
+        near,
     )
 
 
-def best(links: Iterable[Link], limit: int, floor: float = FLOOR) -> list[Link]:
+def best(links: Iterable[Link], limit: int, floor: float = FLOOR, relative: float = RELATIVE) -> list[Link]:
     """At most `limit` links, same-story notes first, then by score; only those scoring at least the
-    floor and `RELATIVE` times the best score (a clear first match does not drag weak ones along)."""
+    floor and `relative` times the best score (a clear first match does not drag weak ones along)."""
     ranked = sorted(links, key=lambda lk: (lk.same_story is None, -lk.score, lk.key))
     top = max((lk.score for lk in ranked), default=0.0)
-    kept = [lk for lk in ranked if lk.same_story or lk.score >= max(floor, RELATIVE * top)]
+    kept = [lk for lk in ranked if lk.same_story or lk.score >= max(floor, relative * top)]
     return kept[:limit]
 
 
@@ -243,6 +243,7 @@ class Relater:
         self.types = types or {}
         self.records = {r.path: r for r in records if r.problem is None}
         self.stemmer = Stemmer(db)
+        self.places: dict[str, Any] = {}  # profile key -> its unit vector in the semantic space
         self.n_index = doc_count(db)
         self.df: dict[str, int] = {}
         self.edf: Counter[str] = Counter()
@@ -257,6 +258,24 @@ class Relater:
             )
         self.profiles: dict[str, Profile] = {}
         self.batch: list[str] = []  # keys of the notes written in this run, in order
+        self.space = latent.current(vault / ".triage", list(self.records), self._counts)
+
+    def _counts(self, path: str) -> dict[str, int] | None:
+        prof = self.record_profile(path)
+        return prof.counts if prof else None
+
+    def near(self, a: Profile, b: Profile) -> float | None:
+        """The latent similarity of two notes (None without a semantic space)."""
+        if self.space is None:
+            return None
+        za, zb = (self._place(p) for p in (a, b))
+        return self.space.similarity(za, zb) if za is not None and zb is not None else 0.0
+
+    def _place(self, p: Profile) -> Any:
+        if p.key not in self.places:
+            assert self.space is not None
+            self.places[p.key] = self.space.vector(p.counts)
+        return self.places[p.key]
 
     def _remember(self, path: str, entities: list[str], url: str | None) -> None:
         for e in set(entities):
@@ -341,8 +360,15 @@ class Relater:
         paths += self.by_url.get(url_key(q.url) or "", [])
         return list(dict.fromkeys(paths))
 
-    def related(self, q: Profile, limit: int, floor: float = FLOOR, exclude: str | None = None) -> list[Link]:
-        """The notes most related to q, best first (at most `limit`, only above `floor`)."""
+    @property
+    def floor(self) -> float:
+        return FLOOR if self.space is not None else LEXICAL_FLOOR
+
+    def related(
+        self, q: Profile, limit: int, floor: float | None = None, exclude: str | None = None
+    ) -> list[Link]:
+        """The notes most related to q, best first (at most `limit`, only above `floor`, by default
+        `self.floor`)."""
         self._freqs(q.counts)
         n = self.n_index + len(self.batch)
         vq = tfidf(q.counts, self.df, n)
@@ -352,8 +378,12 @@ class Relater:
         for p in profiles:
             self._freqs(p.counts)
         n_notes = len(self.records)
-        links = [compare(q, p, vq, tfidf(p.counts, self.df, n), self.edf, n_notes) for p in profiles]
-        return best(links, limit, floor)
+        links = [
+            compare(q, p, vq, tfidf(p.counts, self.df, n), self.edf, n_notes, self.near(q, p))
+            for p in profiles
+        ]
+        relative = RELATIVE if self.space is not None else LEXICAL_RELATIVE
+        return best(links, limit, self.floor if floor is None else floor, relative)
 
     def link(self, note: Note, limit: int, labels: dict[str, str] | None = None) -> None:
         """Fill note.related with the existing notes (and this run's earlier notes) it belongs with."""

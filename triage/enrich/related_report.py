@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import TriageError
 from ..vault.catalog import Record
-from .related import FLOOR, Relater
+from .related import Relater
 
 
 def find_note(records: list[Record], ref: str, vault: Path) -> Record:
@@ -52,6 +52,7 @@ def related_report(vault: Path, ref: str, limit: int, labels: dict[str, str] | N
     return {
         "note": target.stem,
         "path": target.path,
+        "floor": relater.floor,
         "related": [
             {
                 "note": lk.key,
@@ -61,6 +62,7 @@ def related_report(vault: Path, ref: str, limit: int, labels: dict[str, str] | N
                 "text": round(lk.text, 3),
                 "entities": round(lk.entities, 3),
                 "topics": round(lk.topics, 3),
+                "latent": round(lk.latent, 3),
                 "same_story": lk.same_story,
                 "why": lk.why(labels),
             }
@@ -76,6 +78,8 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(f"        {r['why']}")
     n = len(report["related"])
     lines.append(
-        f"{n} related note{'s' if n != 1 else ''}" if n else f"no related notes (none scores {FLOOR} or more)"
+        f"{n} related note{'s' if n != 1 else ''}"
+        if n
+        else f"no related notes (none scores {report['floor']} or more)"
     )
     return "\n".join(lines)

@@ -9,32 +9,50 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlparse
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import common
 from .common import person_names
 
-_TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid|ref|ref_src|ref_url|source|si|igshid)$", re.I)
-_HOSTS = {"twitter.com": "x.com", "mobile.twitter.com": "x.com", "youtu.be": "youtube.com"}
+TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|igshid|mc_cid|mc_eid|ref_src|ref_url|si)$")
+HOSTS = {"twitter.com": "x.com", "mobile.twitter.com": "x.com", "mobile.x.com": "x.com"}
+X_PARAMS = {"s", "t"}  # x.com share links: ?s=20&t=... say who shared, not what
 
 
-def normalize_url(url: str) -> str:
-    """`https://www.Example.com/a/?utm_source=x#top` -> `example.com/a`."""
-    parsed = urlparse(url.strip())
-    host = (parsed.hostname or "").lower()
+def normalize_url(url: object) -> str | None:
+    """The URL as a key: no scheme, host lowercased without `www.`/`m.`/`mobile.` (twitter.com is
+    x.com), no trailing slash, no fragment, no tracking parameters (utm_*, fbclid...), the rest
+    sorted: `https://www.Example.com/a/?utm_source=x#top` -> `example.com/a`. None for no URL."""
+    if not isinstance(url, str) or "://" not in url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    host = HOSTS.get(host, host)
     for prefix in ("www.", "m.", "mobile."):
         host = host.removeprefix(prefix)
-    host = _HOSTS.get(host, host)
-    path = re.sub(r"/+$", "", parsed.path) or ""
-    query = [(k, v) for k, v in parse_qsl(parsed.query, keep_blank_values=True) if not _TRACKING.match(k)]
-    if host == "x.com":
-        query = []  # ?s=20&t=... on shared posts
-    if host == "youtube.com" and parsed.hostname == "youtu.be":
-        query, path = [("v", path.strip("/"))], "/watch"
-    out = host + path
-    if query:
-        out += "?" + urlencode(sorted(query))
-    return out
+    if not host:
+        return None
+    params = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not TRACKING.match(k.lower()) and not (host == "x.com" and k in X_PARAMS)
+    )
+    return host + parts.path.rstrip("/") + (f"?{urlencode(params)}" if params else "")
+
+
+def url_key(url: object) -> str | None:
+    """A cheap, coarser key than `normalize_url` (no query at all), to find the notes that may share
+    a URL without parsing every note's URL: `normalize_url` then decides."""
+    if not isinstance(url, str) or not url:
+        return None
+    key = url.lower().split("#", 1)[0].split("?", 1)[0].split("://", 1)[-1].removeprefix("www.").rstrip("/")
+    for host, to in HOSTS.items():
+        if key.startswith(host + "/"):
+            return to + key[len(host) :]
+    return key
 
 
 def book_key(title: str, author: str | None) -> str:
@@ -46,8 +64,8 @@ def book_key(title: str, author: str | None) -> str:
 def source_keys(url: str | None, title: str, author: str | None, format_: str) -> list[str]:
     """The keys of one capture's source (none when it has neither a URL nor is a book)."""
     keys = []
-    if url:
-        keys.append("url:" + normalize_url(url))
+    if (normal := normalize_url(url)) is not None:
+        keys.append("url:" + normal)
     if format_ == "book" and title:
         keys.append(book_key(title, author))
     return keys

@@ -288,3 +288,10 @@ def write_error_file(folder: Path, name: str, text: str, tmp_dir: Path | None = 
         mode = None
     atomic_write(dest, text, tmp_dir, mode)
     return dest
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """`atomic_write` for bytes (triage's caches in `vault/.triage/`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(_write_temp(data, path.parent), path)
+    _fsync_dir(path.parent)
