@@ -143,7 +143,7 @@ def test_a_lone_given_name_is_a_person_unless_ner_keeps_saying_otherwise():
     assert rank_entities([Mention("Kenny", "person", 5, guessed=True)], 100)[0].type == "person"
     # Only name-shaped text turns into a person.
     shouting = [Mention("WENDY'S", "organization", 10, given=True)]
-    assert rank_entities(shouting, 100)[0].type == "organization"
+    assert rank_entities(shouting, 1000)[0].type == "organization"
 
 
 def test_an_entity_pages_type_is_never_overridden_by_the_name_rules():
