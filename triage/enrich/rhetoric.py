@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 _QUOTED = re.compile(r"[“\"][^”\"]{3,400}[”\"]")
@@ -52,7 +53,6 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(?:this|our|the) (?:paper|work|study|essay|article|thesis|analysis|post|piece) "
         r"(?:shows|argues|proposes|demonstrates|finds|establishes|suggests|claims)\b|"
         r"\b(?:i|we) (?:show|demonstrate|find|found|establish|introduce|present)\b",
-        re.I,
     ),
     "conclusion": re.compile(
         r"^(?:so|thus|hence|therefore|consequently|overall|ultimately|in short|in sum|in summary|"
@@ -60,15 +60,13 @@ CUES: dict[str, re.Pattern[str]] = {
         r"for (?:all )?these reasons|that(?:'s| is) why|this is why|which is why)\b|"
         r"\b(?:therefore|in conclusion|to conclude|to sum up|that(?:'s| is) why|"
         r"for (?:all )?these reasons)\b",
-        re.I,
     ),
     "example": re.compile(
         r"\b(?:for (?:example|instance)|e\.g\.|to illustrate|as an (?:example|illustration)|"
         r"case in point|a (?:good|classic|typical|simple) example|one example|another example|"
         r"an example of)\b|"
         r"^(?:take|consider|imagine|suppose|picture|say) (?:the|a|an|my|our|your|this|that|for|"
-        r"what|how|someone|somebody|you|[A-Z])|^(?:like when|just look at|look at)\b",
-        re.I,
+        r"what|how|someone|somebody|you|[a-z])|^(?:like when|just look at|look at)\b",
     ),
     "concession": re.compile(
         r"^(?:admittedly|granted|of course|it is true|it's true|on the one hand|even though|although|"
@@ -83,7 +81,6 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:said|argued|believed|claimed|assumed|thought|suggested) that\b|"
         r"\bone (?:might|could|may) (?:argue|say|object|think|claim)\b|"
         r"\b(?:the|a) (?:common|popular|usual|standard) (?:view|argument|objection|belief|claim)\b",
-        re.I,
     ),
     "meta": re.compile(
         r"^in (?:this|today's|the following|the next|my) (?:post|essay|article|piece|thread|newsletter|"
@@ -105,9 +102,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(?:moved|turned|shifted|began|started|opened|ended|closed|covered|spanned|lasted|went)\b|"
         r"\bas (?:i|we) (?:said|mentioned|noted|discussed|wrote) (?:above|earlier|before|previously)\b|"
         r"\b(?:see|read) (?:below|above|more|the full)\b|\bthanks? (?:you )?for (?:reading|listening)\b",
-        re.I,
     ),
-    "premise": re.compile(r"^(?:because|since|after all|for one thing|the reason is)\b", re.I),
+    "premise": re.compile(r"^(?:because|since|after all|for one thing|the reason is)\b"),
     "background": re.compile(
         r"\b(?:recently|years? ago|months? ago|weeks? ago|decades? ago|last (?:year|month|week|summer|"
         r"winter|spring|fall|autumn)|back in|at the time|in the past|historically|used to|"
@@ -115,15 +111,14 @@ CUES: dict[str, re.Pattern[str]] = {
         r"at the (?:start|beginning|outset|dawn) of|first (?:formalized|introduced|proposed|published|"
         r"described|coined|developed|appeared))\b|^there (?:was|were|has been) (?:a|an|this|"
         r"some|once)\b|^(?:when|after|before) (?:i|we) (?:was|were|first|started|began)\b",
-        re.I,
     ),
 }
-"""One pattern per cue; see the module docstring."""
+"""One pattern per cue, matched against the lowercased sentence; see the module docstring."""
 _DATED = re.compile(
-    r"\b(?:in|around|since|between|back in|circa) (?:the )?(?:early |late |mid-?)?(?:19|20)\d\d", re.I
+    r"\b(?:in|around|since|between|back in|circa) (?:the )?(?:early |late |mid-?)?(?:19|20)\d\d"
 )
 _FUTURE = re.compile(
-    r"\b(?:will|won't|would|could|may|might|should|until|by (?:the )?(?:end of )?(?:19|20)\d\d)\b", re.I
+    r"\b(?:will|won't|would|could|may|might|should|until|by (?:the )?(?:end of )?(?:19|20)\d\d)\b"
 )
 """A year in a sentence about the past ("in 2019", not "until 2030" or "by 2030 we will") is background."""
 
@@ -137,14 +132,14 @@ def unquoted(text: str) -> str:
     return "" if re.search(r"[“”\"]", rest) else rest.strip()
 
 
-def cues(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def cues(text: str) -> frozenset[str]:
     """The cues (keys of `CUES`) this sentence carries, read outside quoted speech."""
-    own = unquoted(text)
-    own = re.sub(r"^[\W\d]+", "", own)  # "1. For instance", "— Admittedly": cues at the start
+    own = re.sub(r"^[\W\d]+", "", unquoted(text).lower())  # "1. For instance", "— Admittedly"
     found = {name for name, pattern in CUES.items() if pattern.search(own)}
     if _DATED.search(own) and not _FUTURE.search(own):
         found.add("background")
-    return found
+    return frozenset(found)
 
 
 class Placed(Protocol):
@@ -191,7 +186,8 @@ def roles(sentences: Sequence[Placed]) -> list[set[str]]:
     report = sum(s.past for s in sentences) > REPORT_PAST * len(sentences)
     out = []
     for s, slot in zip(sentences, thesis_slots(sentences), strict=True):
-        found = cues(s.text)
+        candidate = s.kind != "heading" and s.text.count(" ") >= 5  # no fragment: worth reading
+        found = set(cues(s.text)) if candidate else set()
         if report:
             found.discard("background")
         elif s.past:
