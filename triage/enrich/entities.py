@@ -216,6 +216,8 @@ def rank_entities(
 
     # A lowercase form ("anthropic") is junk on its own, but counts when a proper form is also seen.
     names = [canonical(m.text) for m in mentions]
+    named = [m for m, n in zip(mentions, names, strict=True) if m.type == "organization" and not acronym(n)]
+    orgs = ({m.start for m in named}, {m.start + len(m.text) for m in named})
     proper = {key(n) for n in names if n and not is_junk(n, "")}
     for m, name in zip(mentions, names, strict=True):
         if not name or name.startswith("@"):
@@ -227,7 +229,7 @@ def rank_entities(
             continue
         g = add(name, m.type, m.start, m)
         if g and m.type == "organization" and acronym(name):
-            g.evidence |= _listed(m, mentions)
+            g.evidence |= _listed(m, orgs)
 
     # Title-case headings fool NER: a name must also appear in the text itself. A single
     # capitalised word seen once, at a sentence start, is most likely a common word.
@@ -300,16 +302,12 @@ def rank_entities(
     return out
 
 
-def _listed(m: Mention, mentions: list[Mention]) -> bool:
-    """An organisation's name stands next to `m` in a list ("CATL and Tesla", "Tesla, CATL")."""
+def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
+    """An organisation's name stands next to `m` in a list ("CATL and Tesla", "Tesla, CATL"):
+    `orgs` holds where the other organisations' names start and end."""
+    starts, ends = orgs
     end = m.start + len(m.text)
-    return any(
-        o is not m
-        and o.type == "organization"
-        and not acronym(canonical(o.text))
-        and (0 < o.start - end <= 5 or 0 < m.start - (o.start + len(o.text)) <= 5)
-        for o in mentions
-    )
+    return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
 
 
 def _variant_page(k: str, known: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
