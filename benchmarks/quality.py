@@ -2,6 +2,9 @@
 
     python benchmarks/quality.py [--data ../shared/dev-eval] [--tasks insights,entities,topics,related] [--limit N]
 
+`--tasks` takes sections (scitldr, kpcrowd, arg, entities, topics) or `insights` (= scitldr, kpcrowd,
+arg); the full run takes several minutes.
+
 Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per task:
 
 - Key insights, SciTLDR-A dev: precision at 1 and at 3 against `source_labels`; lead-k, random-k
@@ -10,6 +13,9 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
   of a story's gold key phrases the top-3 sentences cover; same baselines, plus two oracles that
   pick knowing the gold phrases: from all sentences (the measure's ceiling) and from the sentences
   triage's filters allow (no fragments, questions, run-ons...).
+- Key insights, arg-microtexts: does the first key insight (P@1), or one of the first three (P@3),
+  state the text's central claim (its words cover at least 70% of the claim's words)? Against
+  lead-k, TextRank and random-k (its expected value, computed exactly). No title is given.
 - Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
   against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
   here (`organization`) for both systems: spaCy's ORG does not separate them.
@@ -34,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import random
 import re
 import statistics
@@ -239,6 +246,46 @@ def bench_kpcrowd_insights(data: Path, nlp, tr, limit: int | None) -> None:
         f"Key insights, kpcrowd-500n ({len(docs)} stories with a body): top-3 sentences vs gold key phrases",
         ["method", "top-3 with a key phrase", "key phrases covered"],
         rows,
+    )
+
+
+def claim_hit(claim: str, sentence: str) -> bool:
+    """The sentence holds the claim: at least 70% of the claim's words are in it."""
+    want = set(re.findall(r"\w+", claim.lower()))
+    have = set(re.findall(r"\w+", sentence.lower()))
+    return bool(want) and len(want & have) / len(want) >= 0.7
+
+
+def bench_microtexts(data: Path, nlp, tr, limit: int | None) -> None:
+    rows = [json.loads(line) for line in (data / "arg-microtexts-en.jsonl").open()][:limit]
+    notes = [make_note(r["id"], "", [r["text"]]) for r in rows]
+    t0 = time.perf_counter()
+    analyze(notes, nlp, key_insights=K)
+    ours_time = time.perf_counter() - t0
+    res: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for r, note in zip(rows, notes, strict=True):
+        sentences = split_sentences(nlp, [r["text"]])
+        hits = [claim_hit(r["central_claim"], s) for s in sentences]
+        n, m = len(sentences), sum(hits)
+        order = textrank_order(tr, sentences)
+        res["triage"].append(
+            (
+                float(bool(note.key_insights) and claim_hit(r["central_claim"], note.key_insights[0])),
+                float(any(claim_hit(r["central_claim"], s) for s in note.key_insights[:K])),
+            )
+        )
+        res["lead-k"].append((float(hits[0]), float(any(hits[:K]))))
+        res["TextRank"].append((float(hits[order[0]]), float(any(hits[i] for i in order[:K]))))
+        k = min(K, n)
+        res["random-k (expected)"].append((m / n, 1 - math.comb(n - m, k) / math.comb(n, k)))
+    out = []
+    for name, vals in res.items():
+        cost = f"{ours_time:.1f}s" if name == "triage" else "-"
+        out.append([name, statistics.mean(v[0] for v in vals), statistics.mean(v[1] for v in vals), cost])
+    table(
+        f"Key insights, arg-microtexts ({len(rows)} texts): the central claim first (P@1), in the top 3 (P@3)",
+        ["method", "P@1", "P@3", "time"],
+        out,
     )
 
 
@@ -553,13 +600,18 @@ def main() -> None:
     if not args.data.is_dir():
         raise SystemExit(f"no evaluation data at {args.data}")
     tasks = set(args.tasks.split(","))
+    if "insights" in tasks:
+        tasks |= {"scitldr", "kpcrowd", "arg"}
     nlp = load_nlp(MODELS) if tasks - {"discovery"} else None
     command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
     print(f"# triage extraction quality\n\ncommand: {command}")
-    if "insights" in tasks:
-        tr = textrank_nlp()
+    tr = textrank_nlp() if tasks & {"scitldr", "kpcrowd", "arg"} else None
+    if "scitldr" in tasks:
         bench_scitldr(args.data, nlp, tr, args.limit)
+    if "kpcrowd" in tasks:
         bench_kpcrowd_insights(args.data, nlp, tr, args.limit)
+    if "arg" in tasks:
+        bench_microtexts(args.data, nlp, tr, args.limit)
     if "entities" in tasks:
         bench_wnut(args.data, nlp, args.limit)
     if "topics" in tasks:

@@ -136,14 +136,14 @@ def test_a_lone_given_name_is_a_person_unless_ner_keeps_saying_otherwise():
     once = [Mention("Wendy", "organization", 10, given=True)]
     assert [(e.name, e.type) for e in rank_entities(once, 100)] == [("Wendy", "person")]
     often = [Mention("Meta", "organization", i, given=True) for i in (10, 40, 70)]
-    assert [(e.name, e.type) for e in rank_entities(often, 100)] == [("Meta", "organization")]
+    assert [(e.name, e.type) for e in rank_entities(often, 1000)] == [("Meta", "organization")]
     # Names found by the lexicon alone yield to NER's type for the same name.
     mixed = [Mention("Meta", "organization", 10), Mention("Meta", "person", 50, guessed=True)]
-    assert rank_entities(mixed, 100)[0].type == "organization"
+    assert rank_entities(mixed, 1000)[0].type == "organization"
     assert rank_entities([Mention("Kenny", "person", 5, guessed=True)], 100)[0].type == "person"
     # Only name-shaped text turns into a person.
     shouting = [Mention("WENDY'S", "organization", 10, given=True)]
-    assert rank_entities(shouting, 100)[0].type == "organization"
+    assert rank_entities(shouting, 1000)[0].type == "organization"
 
 
 def test_an_entity_pages_type_is_never_overridden_by_the_name_rules():

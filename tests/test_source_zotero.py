@@ -29,7 +29,7 @@ def test_every_field():
     assert note.source_tool == "zotero"
     assert note.title == "Raman and Okafor (2023)"  # a generic export name: from the citation
     assert note.author == "Raman, Okafor"
-    assert note.creator == "raman_okafor"
+    assert note.creator == "raman"
     assert note.url is None  # zotero:// links are not web addresses
     assert note.captured_date == dt.date(2024, 3, 5)  # the export time line
     assert note.published_date is None  # the citation gives a year only

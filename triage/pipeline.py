@@ -333,8 +333,9 @@ def _run(
         writer.create(rel, render_note(env, note, topic_pages))
         _done_with(report, note, ws, month, unwritten, dry_run)
         records.append(Record(rel, note.properties()))
-        for e in note.entities:
-            entity_info.setdefault(e.name, (e.type, e.aliases))
+        for e in note.entities:  # a new page records every variant this run saw
+            aliases = entity_info.setdefault(e.name, (e.type, []))[1]
+            aliases.extend(a for a in e.aliases if a != e.name and a not in aliases)
         report.processed.append({"source": str(note.source), "note": str(ws.vault / rel), "id": str(note.id)})
         log.info("triaged %s -> %s", note.source.name, rel)
     for note, first in plan.merged:
@@ -559,7 +560,9 @@ class Planner:
         note.note_path = Path(NOTES_DIR) / f"{note.captured_date:%Y}" / name
         merged: dict[str, Any] = {}
         for e in note.entities:
-            e.name = self.entity_name(e.name)
+            raw, e.name = e.name, self.entity_name(e.name)
+            if raw != e.name and raw not in e.aliases:  # "U.S" met the page "US": a variant seen
+                e.aliases.append(raw)
             merged.setdefault(e.name, e)
         note.entities = list(merged.values())
         note.aliases = list(note.given.get("aliases") or [re.sub(r"\s+", " ", note.title).strip()])

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..note import Entity
+from .canon import CHAT, GENERIC, SHORT_POST, VARIANTS, acronym, has_org_word, key, spells
 
 SPACY_TYPES = {
     "PERSON": "person",
@@ -28,101 +29,6 @@ SPACY_TYPES = {
     "FAC": "place",
     "WORK_OF_ART": "work",
     "EVENT": "event",
-}
-# Generic terms NER likes to tag that make useless entity pages.
-GENERIC = {
-    "ai",
-    "agi",
-    "asi",
-    "ml",
-    "llm",
-    "llms",
-    "nlp",
-    "rl",
-    "rlhf",
-    "api",
-    "apis",
-    "ui",
-    "ux",
-    "ceo",
-    "ceos",
-    "cto",
-    "cfo",
-    "phd",
-    "faq",
-    "tl;dr",
-    "tldr",
-    "q&a",
-    "ama",
-    "eli5",
-    "imo",
-    "imho",
-    "btw",
-    "lol",
-    "ok",
-    "meta-analysis",
-    "internet",
-    "the internet",
-    "web",
-    "email",
-    "covid",
-    "moore",
-    "sf",
-    "bay",
-    "ii",
-    "description",
-    "source",
-    "update",
-    "edit",
-    "note",
-    "notes",
-    "thread",
-    "podcast",
-    "episode",
-    "chapter",
-    "opening",
-    "introduction",
-    "conclusion",
-    "summary",
-    "appendix",
-    "figure",
-    "table",
-    "gpu",
-    "gpus",
-    "tpu",
-    "tpus",
-    "cpu",
-    "crdt",
-    "crdts",
-    "saas",
-    "b2b",
-    "b2c",
-    "kpi",
-    "okr",
-    "okrs",
-    "json",
-    "yaml",
-    "html",
-    "sql",
-    "flop",
-    "flops",
-    "oom",
-    "ooms",
-    "sota",
-    "moe",
-    "ipo",
-    "capex",
-    "opex",
-    "gdp",
-    "roi",
-}
-# Chat abbreviations and interjections: never a name, and trimmed off the ends of one
-# ("Crissy lol", "LOL Fak": see `triage.enrich.mentions`).
-CHAT = {
-    *"af wtf wth omg lol lmao lmaoo lmfao rofl smh tbh idk ikr fml ffs tfw mfw irl ngl nsfw".split(),
-    *"plz pls thx thnx rip hmm hmmm haha hahaha yay ugh xd http https btw fyi asap lmk idc".split(),
-    *"ya yall bro bruh brah fam congrats aww awww tho altho iam im ima imma gonna wanna gotta".split(),
-    *"kinda sorta lovin luv cuz coz".split(),
 }
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
@@ -150,6 +56,10 @@ class Mention:
     where: `triage.enrich.mentions`)."""
     guessed: bool = False
     """Found by the lexicon, not by NER: where NER typed the same name, NER's type wins."""
+    titled: bool = False
+    """A title comes before it ("Dr Chen"): evidence of a person."""
+    person_like: bool = False
+    """Its first word is a given name of any locale and no English word ("Claude", not "India")."""
 
 
 def canonical(text: str) -> str:
@@ -197,11 +107,6 @@ def shouted(name: str, proper: bool) -> bool:
     return name.isalpha() and name.isupper() and (len(name) >= 5 or not proper)
 
 
-def key(text: str) -> str:
-    """Merge key: letters and digits only, case-folded ("Open AI" and "OpenAI" meet)."""
-    return re.sub(r"[\W_]+", "", text.casefold())
-
-
 def is_junk(name: str, type_: str, proper: bool = False) -> bool:
     if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
         return True
@@ -244,6 +149,11 @@ class _Group:
     """Every mention is made of ordinary English words."""
     given: bool = False
     """A mention reads as a person's name (`Mention.given`)."""
+    mid: int = 0
+    """Mentions written as a name inside a sentence (capitalised, not in capitals)."""
+    evidence: bool = False
+    """An entity page, the `VARIANTS` table, a title or a handle says what it is."""
+    person_like: bool = False
 
     @property
     def display(self) -> str:
@@ -279,35 +189,35 @@ def rank_entities(
     def weight(start: int, emphasis: bool) -> float:
         return (1.0 - 0.5 * (start / max(text_length, 1))) * (2.0 if emphasis else 1.0)
 
-    def add(
-        name: str,
-        type_: str,
-        start: int,
-        emphasis: bool,
-        sent_start: bool = False,
-        common: bool = False,
-        given: bool = False,
-        guessed: bool = False,
-    ) -> None:
-        k = key(name)
-        if k in known:
-            name, type_ = known[k]
+    def add(name: str, type_: str, start: int, m: Mention | None = None) -> _Group | None:
+        m = m or Mention(name, type_, start)
+        seen, k = name, key(name)
+        page = known.get(k) or _variant_page(k, known)
+        if page:
+            name, type_ = page
             k = key(name)
-            emphasis = False  # the user named it: a heading mention is enough
-            given = guessed = False  # and typed it: no lexicon rule overrides the page's type
-        if not k:
-            return
+            m = replace(m, emphasis=False, given=False, guessed=False)  # the user (or the table)
+        if not k:  # named and typed it: a heading mention is enough, no lexicon rule overrides
+            return None
         g = groups.setdefault(k, _Group(first=start))
         g.forms[name] += 1
-        (g.guesses if guessed else g.types)[refine_type(name, type_)] += 1
-        g.common &= common
-        g.given |= given
-        g.score += weight(start, emphasis)
-        g.body += not emphasis
-        g.lone_starts += sent_start
+        if key(seen) != k or page:
+            g.aliases.add(seen)
+        (g.guesses if m.guessed else g.types)[refine_type(name, type_)] += 1
+        g.common &= m.common
+        g.given |= m.given
+        g.score += weight(start, m.emphasis)
+        g.body += not m.emphasis
+        g.lone_starts += m.sent_start
+        g.mid += not m.sent_start and name[:1].isupper() and not name.isupper()
+        g.evidence |= bool(page) or m.titled
+        g.person_like |= m.person_like
+        return g
 
     # A lowercase form ("anthropic") is junk on its own, but counts when a proper form is also seen.
     names = [canonical(m.text) for m in mentions]
+    named = [m for m, n in zip(mentions, names, strict=True) if m.type == "organization" and not acronym(n)]
+    orgs = ({m.start for m in named}, {m.start + len(m.text) for m in named})
     proper = {key(n) for n in names if n and not is_junk(n, "")}
     for m, name in zip(mentions, names, strict=True):
         if not name or name.startswith("@"):
@@ -317,24 +227,35 @@ def rank_entities(
             continue
         if k not in known and m.common and not m.given and shouted(name, m.proper):
             continue
-        add(name, m.type, m.start, m.emphasis, m.sent_start, m.common, m.given, m.guessed)
+        g = add(name, m.type, m.start, m)
+        if g and m.type == "organization" and acronym(name):
+            g.evidence |= _listed(m, orgs)
 
     # Title-case headings fool NER: a name must also appear in the text itself. A single
     # capitalised word seen once, at a sentence start, is most likely a common word.
     for k in list(groups):
         g = groups[k]
         lone_word = len(g.display.split()) == 1 and sum(g.forms.values()) == 1 and g.lone_starts
-        if k not in known and (g.body == 0 or (lone_word and g.type != "person")):
+        if not g.evidence and (g.body == 0 or (lone_word and g.type != "person")):
             del groups[k]
 
-    # Short person names ("Dario", "Amodei") join the one full name they abbreviate.
+    # Short names join the one full name they abbreviate: "Dario" or "Amodei" the person "Dario
+    # Amodei" (in this capture, else on an entity page), "TSMC" the full name it spells.
     persons = {k: g.display.split() for k, g in groups.items() if g.type == "person"}
+    pages = {key(n): n.split() for n, t in known.values() if t == "person"}
     for k in list(groups):
         g = groups[k]
         words = g.display.split()
-        if len(words) != 1:
+        if len(words) != 1 or g.evidence:
             continue
         targets = [pk for pk, full in persons.items() if len(full) > 1 and words[0] in (full[0], full[-1])]
+        if acronym(g.display):
+            targets = [ok for ok, o in groups.items() if ok != k and spells(g.display, o.display)]
+        elif not targets and g.type == "person":
+            targets = [pk for pk, full in pages.items() if len(full) > 1 and words[0] in (full[0], full[-1])]
+            if len(targets) == 1:
+                target = add(known[targets[0]][0], "person", g.first)
+                targets = [key(target.display)] if target else []
         if len(targets) == 1 and targets[0] != k:
             target = groups[targets[0]]
             target.score += g.score
@@ -352,7 +273,9 @@ def rank_entities(
     for handle, start in handles or []:
         hk = key(handle)
         if hk in known:
-            add(known[hk][0], known[hk][1], start, False)
+            page = add(known[hk][0], known[hk][1], start)
+            if page:
+                page.aliases.add("@" + handle)
             continue
         match = next(
             (k for k in groups if k == hk or (k in persons and len(k) > 3 and hk.startswith(k))), None
@@ -361,12 +284,15 @@ def rank_entities(
             g = groups[match]
             g.score += weight(start, False)
             g.aliases.add("@" + handle)
+            g.evidence = True
             spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle).replace("_", " ").strip()
             if len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
                 g.forms[spelled] += max(g.forms.values()) + 1  # @DarioAmodei names "Dario" in full
         else:
-            add("@" + handle, "person", start, False)
+            add("@" + handle, "person", start)
 
+    for k in [k for k, g in groups.items() if not g.evidence and _unproven(g, text_length)]:
+        del groups[k]
     ranked = sorted(groups.values(), key=lambda g: (-g.score, g.first))[:limit]
     out = []
     for g in ranked:
@@ -374,6 +300,41 @@ def rank_entities(
         aliases = sorted((set(g.forms) | g.aliases) - {name})
         out.append(Entity(name=name, type=g.type, aliases=aliases, salience=round(g.score, 3)))
     return out
+
+
+def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
+    """An organisation's name stands next to `m` in a list ("CATL and Tesla", "Tesla, CATL"):
+    `orgs` holds where the other organisations' names start and end."""
+    starts, ends = orgs
+    end = m.start + len(m.text)
+    return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
+
+
+def _variant_page(k: str, known: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
+    """The page of a name written many ways (`VARIANTS`): the vault's page for any variant
+    ("US" made by an earlier run), else the canonical name ("United States")."""
+    if k not in VARIANTS:
+        return None
+    name, type_, forms = VARIANTS[k]
+    return next((known[key(f)] for f in forms if key(f) in known), (name, type_))
+
+
+def _unproven(g: _Group, text_length: int) -> bool:
+    """A name that needs evidence it has not got (evidence: an entity page, the `VARIANTS` table,
+    a title, a handle, for an acronym an organisation it is listed with; see the module docstring):
+    - an acronym or a common noun as an organisation ("UBI", "Honey"), unless the name has an
+      organisation word ("Acme Labs") or, for a common noun, is written as a name mid-sentence
+      at least twice ("Amazon");
+    - in a capture longer than a post, a lone given name as a person ("Dylan"), and a given name
+      that is no English word as a place ("Claude"; the dictionary knows "India" and "Florence")."""
+    one_word = len(g.display.split()) == 1
+    if g.type == "organization" and not has_org_word(g.display):
+        return acronym(g.display) or (g.common and g.mid < 2) or text_length < SHORT_POST
+    if text_length < SHORT_POST or not one_word:
+        return False
+    if g.type == "person":
+        return g.given
+    return g.type == "place" and g.person_like
 
 
 def merge_given(given: list[str], extracted: list[Entity], limit: int) -> list[Entity]:

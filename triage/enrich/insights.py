@@ -12,14 +12,27 @@ Pure functions over `Sentence` records (built from spaCy in `nlp.py`), so every 
      0.10 evidence     it has a number, amount or percentage
      0.10 claim        it has a claim cue ("because", "means", "will", "must", "the key"...)
      0.20 position     earlier is better
+   and the sentence's role in the argument (`triage.enrich.rhetoric`: cue phrases and position):
+     0.30 stance       the author takes a position ("I believe", "should", "is unfair", "we show")
+     0.15 conclusion   "therefore", "in conclusion", "that's why"
+     0.10 slot         opens a body paragraph, closes the introduction, opens the conclusion
+    -0.30 example      "for instance", "take the case of", "imagine"
+    -0.30 concession   "admittedly", "of course", "some people think", "it is often said"
+    -0.15 premise      opens with a reason ("Because...", "After all...")
+    -0.40 meta         the text about itself ("In this post I'll go over", "an hour was devoted to")
+    -0.20 background   narration ("recently", "years ago", "in 2019", the past tense in a text
+                       mostly in the present)
    minus 0.25 for self-talk filler ("This has been my top question...") and 0.10 for opening with a
-   pronoun that leans on the previous sentence ("This", "It", "They"). The weights were set on the
-   dev sets of `benchmarks/quality.py` (SciTLDR-A, kpcrowd-500n).
+   pronoun that leans on the previous sentence ("This", "It", "They"; not "That's why"). The
+   weights were set on the dev sets of `benchmarks/quality.py` (SciTLDR-A, kpcrowd-500n,
+   arg-microtexts), keeping round values where the results were flat.
 3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x the highest word
    overlap (Jaccard) with a sentence already chosen; near-duplicates (overlap > 0.5) never both.
    Insights are listed most important first.
 4. Synopsis (`select_synopsis`): the one or two best sentences by score plus a stronger lead bonus
-   (the opening usually says what a piece is about), in reading order, within 300 characters.
+   (the opening usually says what a piece is about), in reading order, within 300 characters;
+   sentences that support or surround a claim (example, concession, premise, meta, background)
+   only when nothing else is left.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..text import IMAGE_DESCRIPTION
+from .rhetoric import SUPPORTING, roles
 
 WEIGHTS = {
     "centrality": 0.60,
@@ -38,8 +52,16 @@ WEIGHTS = {
     "evidence": 0.10,
     "claim": 0.10,
     "position": 0.20,
+    "stance": 0.30,
+    "conclusion": 0.15,
+    "slot": 0.10,
     "filler": -0.25,
     "deictic": -0.10,
+    "example": -0.30,
+    "concession": -0.30,
+    "premise": -0.15,
+    "meta": -0.40,
+    "background": -0.20,
 }
 """The scoring table (see the module docstring)."""
 LENGTH_NORM = 0.25
@@ -81,6 +103,10 @@ class Sentence:
     has_verb: bool = True
     has_number: bool = False
     bold: bool = False
+    block: int = -1
+    """Number of the block (paragraph, item...) it came from in the note; -1 if unknown."""
+    past: bool = False
+    """Most of its finite verbs are in the past tense (narration, or a report)."""
 
 
 def reject_reason(s: Sentence) -> str | None:
@@ -128,21 +154,21 @@ def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
         raw_central.append(weights / (len(distinct) + 4) ** LENGTH_NORM)
     top = max(raw_central, default=0.0) or 1.0
     scores = []
-    for s, central in zip(sentences, raw_central, strict=True):
+    for s, central, found in zip(sentences, raw_central, roles(sentences), strict=True):
         distinct = set(s.lemmas)
         title = len(distinct & title_lemmas) / min(len(title_lemmas), 6) if title_lemmas else 0.0
-        w = WEIGHTS
-        value = (
-            w["centrality"] * (central / top)
-            + w["title"] * min(title, 1.0)
-            + w["emphasis"] * s.bold
-            + w["evidence"] * s.has_number
-            + w["claim"] * bool(_CLAIM.search(s.text))
-            + w["position"] * (1 - s.index / n)
-            + w["filler"] * bool(_FILLER.search(s.text))
-            + w["deictic"] * bool(_DEICTIC.match(s.text))
-        )
-        scores.append(value)
+        features = {
+            "centrality": central / top,
+            "title": min(title, 1.0),
+            "emphasis": float(s.bold),
+            "evidence": float(s.has_number),
+            "claim": float(bool(_CLAIM.search(s.text))),
+            "position": 1 - s.index / n,
+            "filler": float(bool(_FILLER.search(s.text))),
+            "deictic": float(bool(_DEICTIC.match(s.text)) and "conclusion" not in found),
+            **{role: 1.0 for role in found if role in WEIGHTS},
+        }
+        scores.append(sum(WEIGHTS[name] * value for name, value in features.items()))
     return scores
 
 
@@ -189,10 +215,15 @@ def _mmr(
 
 
 def select_synopsis(sentences: list[Sentence], scores: list[float], limit: int = SYNOPSIS_CHARS) -> str:
-    """One or two whole sentences that say what the piece is about, in reading order."""
+    """One or two whole sentences that say what the piece argues or reports, in reading order:
+    never an example, a concession, background or a remark about the text when anything else is
+    left."""
     n = max(len(sentences), 1)
+    found = roles(sentences)
+    allowed = [i for i, s in enumerate(sentences) if reject_reason(s) is None and len(s.text) <= limit]
+    claims = [i for i in allowed if not found[i] & SUPPORTING]
     ranked = sorted(
-        (i for i, s in enumerate(sentences) if reject_reason(s) is None and len(s.text) <= limit),
+        claims or allowed,
         key=lambda i: scores[i] + 0.25 * (1 - sentences[i].index / n) ** 2,
         reverse=True,
     )

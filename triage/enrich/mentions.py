@@ -25,14 +25,14 @@ import bisect
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..text import IMAGE_DESCRIPTION, title_case
-from .entities import CHAT, SPACY_TYPES, Mention
+from .canon import CHAT, SHORT_POST
+from .entities import SPACY_TYPES, Mention
 from .lexicon import Lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-SHORT_POST = 300
-"""Characters of clean text under which a capture reads as one post."""
+__all__ = ["SHORT_POST", "doc_mentions"]
 JOINERS = {",", "&", "and", "/", "+"}
 VERSUS = {"vs", "vs.", "v.", "versus"}
 STAGE = {"dj", "lil", "mc", "lord", "papa", "mama", "uncle", "auntie"}
@@ -88,6 +88,8 @@ def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Me
                     proper=any(t.pos_ == "PROPN" or _unknown(t, lex) for t in span),
                     common=_ordinary(span, lex),
                     given=given,
+                    titled=titled is not None,
+                    person_like=lex.is_given(span[0].text) and not lex.in_dictionary(span[0].text),
                 )
             )
     return out

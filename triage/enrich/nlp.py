@@ -139,7 +139,11 @@ def chunk(index: int, parts: list[tuple[str, str]], limit: int = CHUNK_CHARS) ->
         yield current
 
 
-def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[Sentence]:
+PAST = {"VBD"}
+FINITE = {"VBD", "VBZ", "VBP", "MD"}
+
+
+def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str], first_block: int) -> list[Sentence]:
     out: list[Sentence] = []
     for sent in doc.sents:
         groups: dict[int, list[Any]] = {}
@@ -164,9 +168,17 @@ def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str]) -> list[
                     has_verb=any(t.pos_ in ("VERB", "AUX") for t in toks),
                     has_number=any(t.like_num or t.ent_type_ in ("MONEY", "PERCENT") for t in toks),
                     bold=any(b in text or text in b for b in bold),
+                    block=first_block + block,
+                    past=_past(toks),
                 )
             )
     return out
+
+
+def _past(toks: list[Any]) -> bool:
+    """Most finite verbs are in the past tense."""
+    past = sum(t.tag_ in PAST for t in toks)
+    return past > sum(t.tag_ in FINITE for t in toks) - past
 
 
 def _title_lemmas(sentences: list[Sentence]) -> set[str]:
@@ -241,9 +253,10 @@ def finish(
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     lemmas: list[str] = []
-    numbers = ents = 0
+    numbers = ents = blocks_before = 0
     for ch, doc in docs:
-        sentences.extend(_sentences(doc, ch, len(sentences), bold))
+        sentences.extend(_sentences(doc, ch, len(sentences), bold, blocks_before))
+        blocks_before += len(ch.starts)
         numbers += sum(ent.label_ in ("CARDINAL", "MONEY", "PERCENT", "QUANTITY") for ent in doc.ents)
         ents += sum(ent.label_ in SPACY_TYPES for ent in doc.ents)
         mentions.extend(doc_mentions(doc, ch, lex, short=len(note.clean_text) < SHORT_POST))

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ..note import STATUS_RANK, Note
-from ..text import URL_RE, shorten, strip_inline, word_count
+from ..text import URL_RE, shorten, slugify, strip_inline, word_count
 from .normalize import normalize_given, normalize_tool
 
 PLATFORM_DOMAINS = {
@@ -193,8 +193,8 @@ def infer_creator(note: Note) -> str | None:
         m = re.search(r"@([A-Za-z0-9_]{2,30})", note.author)
         if m:
             return m.group(1)
-        slug = re.sub(r"[^a-z0-9]+", "_", note.author.lower()).strip("_")
-        return slug[:40] or None
+        first = re.split(r",\s*|\s+(?:and|&)\s+", note.author.strip())[0]  # the first of several authors
+        return slugify(first, "_", 40) or None
     return None
 
 

@@ -1,0 +1,149 @@
+"""Claim-aware insights: the author's claims first; examples, concessions, background and remarks
+about the text itself after them. The texts are small essays written for these tests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from triage.enrich.insights import Sentence, score, select_insights, select_synopsis
+from triage.enrich.rhetoric import cues, roles, thesis_slots
+
+STOP = {"the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "is", "are", "it", "that", "this"}
+
+ESSAY = [
+    [
+        "Last year the council opened two new parking garages near the central station.",
+        "Drivers still complain about traffic in the city centre every single morning.",
+        "I believe cities should stop building parking garages in the city centre.",
+    ],
+    [
+        "Parking garages pull more cars into the city centre and make traffic worse.",
+        "For instance, one city built three garages and saw its morning traffic grow by a fifth.",
+        "Traffic engineers have a name for this effect: induced demand.",
+    ],
+    [
+        "Some people think parking garages help the shops of the city centre survive.",
+        "Admittedly, a few shops lose customers who used to drive into the centre.",
+        "Shops on streets without cars usually earn more from people who walk past them.",
+    ],
+    [
+        "In this post I wanted to go over the parking question in the city centre.",
+        "In conclusion, cities should spend parking money on buses and bike lanes instead.",
+    ],
+]
+
+
+def essay(paragraphs: list[list[str]], past: set[int] = frozenset({0})) -> list[Sentence]:
+    """Sentences as `triage.enrich.nlp` builds them: a block per paragraph, words as lemmas."""
+    out = []
+    for block, paragraph in enumerate(paragraphs):
+        for text in paragraph:
+            words = [w.lower() for w in re.findall(r"[A-Za-z]+", text)]
+            out.append(
+                Sentence(
+                    text,
+                    len(out),
+                    lemmas=[w.rstrip("s") for w in words if w not in STOP and len(w) > 2],
+                    block=block,
+                    past=len(out) in past,
+                )
+            )
+    return out
+
+
+def ranked(sentences: list[Sentence], k: int = 3) -> list[str]:
+    return select_insights(sentences, score(sentences, set()), k)
+
+
+def test_the_thesis_comes_first():
+    picked = ranked(essay(ESSAY))
+    assert picked[0] in (ESSAY[0][2], ESSAY[3][1])  # the thesis or the conclusion that restates it
+    assert ESSAY[0][2] in picked and ESSAY[3][1] in picked
+
+
+def test_an_example_a_concession_a_meta_remark_and_background_are_demoted():
+    picked = ranked(essay(ESSAY))
+    for supporting in (ESSAY[0][0], ESSAY[1][1], ESSAY[2][0], ESSAY[2][1], ESSAY[3][0]):
+        assert supporting not in picked
+
+
+@pytest.mark.parametrize(
+    ("plain", "cued", "role"),
+    [
+        (
+            "One city built three garages and saw its morning traffic grow by a fifth.",
+            "For instance, one city built three garages and saw its morning traffic grow by a fifth.",
+            "example",
+        ),
+        (
+            "Parking garages help the shops of the city centre survive.",
+            "Some people think parking garages help the shops of the city centre survive.",
+            "concession",
+        ),
+        (
+            "Nearly an hour went to scaling laws and to training methods.",
+            "Nearly an hour was devoted to scaling laws and to training methods.",
+            "meta",
+        ),
+        (
+            "Parking garages make traffic in the city centre worse.",
+            "I believe parking garages make traffic in the city centre worse.",
+            "stance",
+        ),
+    ],
+)
+def test_a_cue_alone_moves_a_sentence(plain: str, cued: str, role: str):
+    """The same sentence in the same text, with and without its cue: only the cue differs."""
+    filler = ["Cities change slowly and their streets change even more slowly than that."]
+    scores = []
+    for text in (plain, cued):
+        sentences = essay([[filler[0], text, filler[0].replace("Cities", "Towns")]], past=set())
+        scores.append(score(sentences, set())[1])
+    assert role in cues(cued) and role not in cues(plain)
+    assert (scores[1] > scores[0]) == (role == "stance")
+
+
+def test_cues_are_read_outside_quoted_speech():
+    assert "stance" in cues("We should tax carbon, the minister said in a speech on Monday.")
+    assert "stance" not in cues("“We should tax carbon,” the minister said in a speech on Monday.")
+    assert cues("“It is often said that we should wait and see what the market does.") == set()
+
+
+def test_a_paper_stating_its_contribution_is_no_meta_remark():
+    assert "meta" not in cues("In this paper, we show that small models can match large ones.")
+    assert "stance" in cues("In this paper, we show that small models can match large ones.")
+    assert "meta" in cues("In this post I'll go over the questions people asked me last week.")
+    assert "meta" in cues("The timeline structure tells the story of the whole conversation.")
+
+
+def test_past_tense_is_background_in_an_essay_not_in_a_report():
+    sentences = essay(ESSAY)
+    assert "background" in roles(sentences)[0]
+    report = essay([["The council opened two garages.", "Traffic grew by a fifth.", "Shops closed."]] * 3)
+    for s in report:
+        s.past = True
+    assert not any("background" in r for r in roles(report))
+
+
+def test_thesis_slots_need_real_paragraphs():
+    slots = thesis_slots(essay(ESSAY))
+    assert [s.text for s, slot in zip(essay(ESSAY), slots, strict=True) if slot] == [
+        ESSAY[0][2],
+        ESSAY[1][0],
+        ESSAY[2][0],
+        ESSAY[3][0],
+    ]
+    one_per_line = essay([[line] for paragraph in ESSAY for line in paragraph])
+    assert not any(thesis_slots(one_per_line))
+    loose = [Sentence(t, i) for i, t in enumerate(ESSAY[0])]  # blocks unknown (highlights)
+    assert not any(thesis_slots(loose))
+    assert len(ranked(loose)) == 3  # the ranker works on any list of sentences
+
+
+def test_the_synopsis_states_the_claim_not_the_background():
+    sentences = essay(ESSAY)
+    synopsis = select_synopsis(sentences, score(sentences, set()))
+    assert ESSAY[0][0] not in synopsis
+    assert "should" in synopsis

@@ -1,0 +1,96 @@
+"""Entities, precision first: a name is kept as a person, an organisation or a place only with
+evidence, and one thing gets one page (`triage.enrich.entities`, `triage.enrich.canon`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.enrich.canon import SHORT_POST, acronym, spells
+from triage.enrich.entities import Mention, rank_entities
+from triage.pipeline import run
+from triage.vault.catalog import load_entity_pages
+
+from .conftest import NOW, drop
+
+LONG = 5000  # characters: an essay, not a post
+
+
+def names(mentions: list[Mention], length: int = LONG, **kw) -> dict[str, tuple[str, list[str]]]:
+    return {e.name: (e.type, e.aliases) for e in rank_entities(mentions, length, **kw)}
+
+
+def test_a_lone_given_name_needs_evidence_in_an_essay():
+    dylan = Mention("Dylan", "person", 100, given=True)
+    assert "Dylan" not in names([dylan, Mention("Dylan", "person", 900, given=True)])
+    assert "Dylan" in names([dylan], length=SHORT_POST - 1)  # a post addresses people by name
+
+
+def test_a_lone_given_name_with_evidence_is_kept():
+    dylan = Mention("Dylan", "person", 900, given=True)
+    in_full = names([Mention("Dylan Patel", "person", 10), dylan])
+    assert in_full["Dylan Patel"] == ("person", ["Dylan"])
+    page = names([dylan], known={"dylanpatel": ("Dylan Patel", "person")})
+    assert page == {"Dylan Patel": ("person", ["Dylan"])}
+    assert "Chen" in names([Mention("Chen", "person", 5, given=True, titled=True)])  # "Dr Chen"
+    assert "Dylan" in names([dylan], known={"dylan": ("Dylan", "person")})
+
+
+def test_an_acronym_is_no_organisation_without_evidence():
+    ubi = [Mention("UBI", "organization", i * 100) for i in range(5)]
+    assert names(ubi) == {}
+    assert "UBI" in names(ubi, known={"ubi": ("UBI", "organization")})
+    tsmc = [Mention("Taiwan Semiconductor Manufacturing Company", "organization", 10)]
+    found = names([*tsmc, Mention("TSMC", "organization", 300), Mention("TSMC", "organization", 900)])
+    assert [(n, t) for n, (t, _) in found.items()] == [("TSMC", "organization")]  # via the table
+    acme = [Mention("Acme Robotics Group", "organization", 10), Mention("ARG", "organization", 90)]
+    assert names(acme) == {"Acme Robotics Group": ("organization", ["ARG"])}  # the name it spells
+    listed = names([Mention("CATL", "organization", 0), Mention("Tesla", "organization", 9)])
+    assert "CATL" in listed  # "CATL and Tesla": listed with an organisation
+    assert acronym("UBI") and acronym("AI2") and not acronym("NVIDIA") and not acronym("Meta")
+    assert spells("AI2", "Allen Institute for AI") and not spells("UBI", "Acme Robotics Group")
+
+
+def test_a_common_noun_is_an_organisation_only_when_written_as_a_name():
+    honey = Mention("Honey", "organization", 50, common=True)
+    assert names([honey]) == {}
+    amazon = [Mention("Amazon", "organization", i * 100, common=True) for i in (1, 2)]
+    assert "Amazon" in names(amazon)
+    assert "Fjord Analytics Group" in names([Mention("Fjord Analytics Group", "organization", 5)])
+    assert names([Mention("Nintendo", "organization", 5)], length=SHORT_POST - 1) == {}  # a post
+
+
+def test_a_given_name_is_no_place_without_evidence():
+    claude = [Mention("Claude", "place", i * 100, person_like=True) for i in (1, 2, 3)]
+    assert names(claude) == {}
+    assert "India" in names([Mention("India", "place", i * 100) for i in (1, 2)])
+
+
+def test_one_canonical_entity_per_country():
+    forms = ["US", "U.S.", "United States", "USA"]
+    found = names([Mention(f, "place", i * 100) for i, f in enumerate(forms)])
+    assert list(found) == ["United States"]
+    assert set(found["United States"][1]) == {"US", "USA"}  # "U.S." reads "US"
+    page = names([Mention("USA", "place", 10)], known={"us": ("US", "place")})
+    assert page == {"US": ("place", ["USA"])}  # the vault's page wins over the table's name
+
+
+def test_a_handle_joins_the_person_the_capture_or_the_vault_names():
+    mention = Mention("Priya Raman", "person", 10)
+    author = {"priyaevals": ("Priya Raman", "person"), "priyaraman": ("Priya Raman", "person")}
+    found = names([mention], handles=[("priya_evals", 300)], known=author)
+    assert found == {"Priya Raman": ("person", ["@priya_evals"])}
+    alone = names([], handles=[("priya_evals", 300)])
+    assert alone == {"@priya_evals": ("person", [])}
+
+
+@pytest.mark.nlp
+def test_a_new_entity_page_records_the_variants_seen(ws, nlp):
+    body = (
+        "# Trade\n\nThe United States raised tariffs again this spring. Exporters in Vietnam now ship "
+        "more goods to the USA than ever before, and the U.S. market keeps growing for them.\n"
+    )
+    drop(ws, "trade.md", body)
+    run(ws, now=NOW, nlp=nlp)
+    pages = {p.name: p for p in load_entity_pages(ws.vault)}
+    assert "United States" in pages and "USA" not in pages and "US" not in pages
+    assert {"USA", "US"} & set(pages["United States"].aliases)
