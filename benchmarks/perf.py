@@ -245,10 +245,11 @@ def related_cost(root: Path, files: list[tuple[str, str]]) -> tuple[float, float
     from triage.config import load_vocabulary, load_workspace
     from triage.enrich.classify import classify
     from triage.enrich.nlp import analyze, load_nlp
-    from triage.pipeline import Planner, relater
+    from triage.enrich.state import relater
     from triage.sources.infer import infer_metadata
     from triage.sources.reader import read_capture
     from triage.vault.catalog import load_catalog, load_entity_pages
+    from triage.vault.plan import Planner
 
     ws = load_workspace(root)
     taxonomy, rules = load_vocabulary(ws)

@@ -335,13 +335,13 @@ def test_reviewed_notes_teach_topics(tmp_path, nlp):
 
 
 def test_an_original_that_cannot_be_archived_stays_in_the_inbox(ws, nlp, monkeypatch):
-    import triage.pipeline
+    import triage.outcome
     from triage.errors import TriageError
 
     def refuse(path, folder, sha=None, tmp_dir=None):
         raise TriageError(f"{path} changed while it was being archived", "it stays in the inbox")
 
-    monkeypatch.setattr(triage.pipeline, "move_original", refuse)
+    monkeypatch.setattr(triage.outcome, "move_original", refuse)
     drop(ws, "a.md", "# A\n\nA capture whose original changes while it is being archived.")
     report = run(ws, now=NOW, nlp=nlp)
     assert len(report.processed) == 1 and report.failed == []

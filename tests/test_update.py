@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+import triage.outcome
 import triage.pipeline
 import triage.sources.reader
 from triage.note import Highlight, Note
@@ -186,7 +187,7 @@ def test_an_update_interrupted_before_archiving_is_finished_by_the_next_run(ws, 
         raise KeyboardInterrupt  # the process dies after writing the note, before archiving
 
     with monkeypatch.context() as m:
-        m.setattr(triage.pipeline, "archive", killed)
+        m.setattr(triage.outcome, "archive", killed)
         with pytest.raises(KeyboardInterrupt):
             triage.pipeline.run(ws, nlp=nlp)
     once = the_note(ws).read_text()

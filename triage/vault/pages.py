@@ -12,15 +12,14 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment
 
-from .catalog import ENTITIES_DIR, Record, link_target
 from ..config import Rules, Taxonomy
-from .names import safe_page_name
 from ..note import TELEOLOGIES
+from .catalog import ENTITIES_DIR, Record, link_target
+from .names import safe_page_name
 from .render import frontmatter_block
 
 HOME = "Home"

@@ -13,11 +13,13 @@ from typing import Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
-from .names import safe_page_name
 from ..note import Note
+from .names import safe_page_name
 from .yamlio import dump_properties
 
-HL_BEGIN = "<!-- triage:highlights: your highlights; when the same source comes back, triage adds new ones here -->"
+HL_BEGIN = (
+    "<!-- triage:highlights: your highlights; when the same source comes back, triage adds new ones here -->"
+)
 HL_END = "<!-- triage:highlights:end -->"
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -26,8 +26,12 @@ class Stemmer:
     def __init__(self, db: sqlite3.Connection) -> None:
         self.db = db
         self.cache: dict[str, tuple[str, ...]] = {}
-        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_words USING fts5(w, tokenize='porter unicode61')")
-        db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_terms USING fts5vocab(temp, stem_words, instance)")
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_words USING fts5(w, tokenize='porter unicode61')"
+        )
+        db.execute(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_terms USING fts5vocab(temp, stem_words, instance)"
+        )
 
     def terms(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
         """{word: its index terms} (usually one term; none for a word the tokenizer drops)."""

@@ -40,7 +40,12 @@ def record_index(records: list[Record]) -> dict[str, str]:
     index: dict[str, str] = {}
     for r in sorted(records, key=lambda r: (str(r.get("captured_date") or ""), r.path)):
         url = r.get("url")
-        for key in source_keys(url if isinstance(url, str) else None, r.title, _text(r.get("author")), _text(r.get("format")) or ""):
+        for key in source_keys(
+            url if isinstance(url, str) else None,
+            r.title,
+            _text(r.get("author")),
+            _text(r.get("format")) or "",
+        ):
             index.setdefault(key, r.path)
     return index
 
