@@ -1,26 +1,29 @@
 """The run, in the order it happens. Each step is a function of its own module:
 
     lock the workspace                          filelock        (a second run exits at once)
-    scan the inbox                              reader.scan_inbox
-    read the vault's catalog                    catalog.load_notes
+    scan the inbox (probe young files)          sources.inbox.scan_inbox
+    read the vault's catalog                    vault.catalog.load_catalog
   phase 1: read and enrich every capture
     read bytes -> Notes (one per capture)       sources.reader.read_file (a reader per tool/type)
     drop duplicates (sha256 already in vault)   here
-    metadata: normalise given, infer missing    infer.infer_metadata
-    spaCy over all captures in one stream       nlp.load_nlp, lexicon (here), nlp.analyze
-    topics, teleology, tier                     classify.classify
+    metadata: normalise given, infer missing    sources.infer.infer_metadata
+    same source again: update, don't create     vault.update.plan_updates
+    spaCy over all captures in one stream       enrich.nlp.analyze (lexicon: enrich.state)
+    topics, teleology, tier                     enrich.classify (topic model: enrich.state)
   phase 2: render and write
-    ids, file names, entity names, tags         plan (here)
-    related notes, same story                   related.Relater (search index + catalog)
+    ids, file names, entity names, tags         vault.plan.Planner
+    related notes, same story                   enrich.related.Relater (enrich.state.relater)
     check against the schema                    note.NoteProperties
-    write each note, then archive its original  render.render_note, vault.VaultWriter
-    quarantine failures with an explanation     vault.move_original, vault.write_error_file
-    suggest topics for notes without one        suggestions.current (cached; discover.suggest)
-    rebuild index pages that changed            pages.build_pages -> refresh_pages
+    write each note, then archive its original  vault.render.render_note, vault.writer, outcome
+    add new highlights to existing notes        outcome.apply_update (vault.update.add_highlights)
+    quarantine failures with an explanation     outcome._fail
+    suggest topics for notes without one        suggestions.current (cached; enrich.discover)
+    rebuild index pages that changed            vault.refresh.refresh_pages (vault.pages)
 
 The order makes a crash at any point recoverable: a note is written (atomically) before its
 original leaves the inbox, and a capture whose sha256 is already in the vault is archived as a
-duplicate on the next run, so no note is ever written twice and no original is ever lost.
+duplicate on the next run (a file of several captures is read again: those already in the vault
+are the same source), so no note is ever written twice and no original is ever lost.
 """
 
 from __future__ import annotations
