@@ -158,10 +158,12 @@ def cut_off(tool: str, line: int) -> str:
 
 
 def highlights_content(highlights: list[Highlight], title: str) -> str:
-    """The NLP text of a capture made of highlights: one paragraph each. With no highlight at all,
-    the title as a heading, so that the metadata list is never read as the author's text."""
-    if highlights:
-        return "\n\n".join(h.text for h in highlights if h.text) + "\n"
+    """The NLP text of a capture made of highlights: one paragraph each (the reader's notes when
+    no highlight has text, as in a Zotero export of notes only). With none at all, the title as a
+    heading, so that the metadata list is never read as the author's text."""
+    texts = [h.text for h in highlights if h.text] or [h.note for h in highlights if h.note]
+    if texts or highlights:
+        return "\n\n".join(texts) + "\n"
     return f"# {title}\n" if title else "\n"
 
 

@@ -42,7 +42,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import clean_title, metadata_list, person_names, section
+from .common import clean_title, highlights_content, metadata_list, person_names, section
 
 _MARK = re.compile(
     r"^(?P<text>.*?)\s*—\s*(?P<kind>location|page):\s*(?:\[(?P<n>[^\]]*)\]\([^)]*\)|(?P<m>\S+))"
@@ -143,7 +143,6 @@ def read(doc: Document) -> list[Item]:
     if not highlights:
         what = "the Highlights section is empty" if found else "no Highlights section"
         reasons.append(f"read: kindle: {what}")
-    texts = [h.text for h in highlights] or [f"# {meta.get('title', '')}"]
     asin = str(sync.get("asin") or "").strip()
     extra = {"asin": asin} if asin else {}
     if bullets.get("publisher"):
@@ -151,7 +150,7 @@ def read(doc: Document) -> list[Item]:
     return [
         Item(
             body=doc.body,
-            content="\n\n".join(texts) + "\n",
+            content=highlights_content(highlights, str(meta.get("title", ""))),
             meta=meta,
             extra=extra,
             highlights=highlights,

@@ -34,7 +34,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, metadata_list, person_names, section
+from .common import article_format, highlights_content, metadata_list, person_names, section
 
 _URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
 _ITEM = re.compile(r"^\*\s+(.*)$")
@@ -108,12 +108,11 @@ def read(doc: Document) -> list[Item]:
             f"read: matter: {'the Highlights section is empty' if hl else 'no Highlights section'}"
         )
     meta = _meta(doc, fields)
-    texts = [h.text for h in highlights] or [f"# {meta['title']}"]
     extra = {"publisher": strip_inline(fields["publisher"])} if fields.get("publisher") else {}
     return [
         Item(
             body=doc.body,
-            content="\n\n".join(texts) + "\n",
+            content=highlights_content(highlights, str(meta.get("title", ""))),
             meta=meta,
             extra=extra,
             highlights=highlights,

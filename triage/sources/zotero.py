@@ -33,7 +33,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import person_names
+from .common import highlights_content, person_names
 
 _CITE = r"\(\[(?P<cite>[^\]]*?,\s*(?:\d{4}|n\.d\.)[^\]]*)\]\(zotero://[^)\s]*\)\)"
 _PDF = r"(?:\s*\(\[pdf\]\(zotero://[^)\s]*\)\))?"
@@ -122,11 +122,10 @@ def read(doc: Document) -> list[Item]:
     meta = _meta(doc, cites, stamp)
     if "title" not in meta:
         meta["title"] = doc.path.stem
-    texts = [h.text for h in highlights if h.text] or [h.note for h in highlights] or [f"# {meta['title']}"]
     return [
         Item(
             body=doc.body,
-            content="\n\n".join(texts) + "\n",
+            content=highlights_content(highlights, str(meta.get("title", ""))),
             meta=meta,
             highlights=highlights,
             reasons=reasons,
