@@ -98,3 +98,9 @@ def test_no_entities_from_image_descriptions(nlp):
 def test_a_given_name_takes_the_family_name_ner_left_out(nlp):
     assert ("Wendy okafor", "person") in entities(nlp, "met Wendy okafor at the station")
     assert ("Kenny", "person") in entities(nlp, "Kenny lol, you need to get back to your roots.")
+
+
+def test_a_lowercase_family_name_no_dictionary_knows_is_taken(nlp):
+    # "brennick" is no English word: it is the family name, whatever the tagger calls it.
+    assert ("Marco brennick", "person") in entities(nlp, "I saw Wendy okafor and Marco brennick today")
+    assert ("Kylie", "person") in entities(nlp, "we met Kylie feel good")

@@ -177,12 +177,15 @@ def _titled(span: Span) -> Span | None:
 
 def _surname_end(doc: Doc, end: int, lex: Lexicon) -> int:
     """Where a name that starts with a given name ends: it takes up to two following words tagged
-    as proper nouns, in lowercase or in title case but then no ordinary word ("Kylie Minogue",
-    "Donald trump", not "Kylie feel" or "Kylie Jenner's FRIEND")."""
+    as proper nouns (or in lowercase and in no dictionary: "amy schumer"), in lowercase or in title
+    case but then no ordinary word ("Kylie Minogue", "Donald trump", not "Kylie feel" or "Kylie
+    Jenner's FRIEND")."""
     stop = end
     while stop < len(doc) and stop - end < 2:
         tok = doc[stop]
-        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start or tok.pos_ != "PROPN":
+        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start:
+            break
+        if tok.pos_ != "PROPN" and not (tok.is_lower and _unknown(tok, lex)):
             break
         if tok.lower_ in CHAT:
             break
