@@ -104,3 +104,8 @@ def test_a_lowercase_family_name_no_dictionary_knows_is_taken(nlp):
     # "brennick" is no English word: it is the family name, whatever the tagger calls it.
     assert ("Marco brennick", "person") in entities(nlp, "I saw Wendy okafor and Marco brennick today")
     assert ("Kylie", "person") in entities(nlp, "we met Kylie feel good")
+
+
+def test_ordinary_lowercase_words_at_the_ends_of_a_name_are_left_out(nlp):
+    # (the invisible byte-order mark after the name is no part of it either)
+    assert entities(nlp, "excellent poem Dubbz\ufeff") == [("Dubbz", "person")]

@@ -32,7 +32,7 @@ SPACY_TYPES = {
 }
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
-_EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—-]+|[\s\"'“”‘’(),.:;!?–—-]+$")
+_EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—\ufeff\u200b-]+|[\s\"'“”‘’(),.:;!?–—\ufeff\u200b-]+$")
 
 
 @dataclass

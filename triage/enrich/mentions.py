@@ -71,6 +71,8 @@ def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Me
         if type_ is None:
             continue
         parts = [p for p in (_trim_chat(p) for p in _split(ent, lex)) if len(p)]
+        if type_ in ("person", "place"):
+            parts = [_trim_words(p, lex) for p in parts]
         people = len(parts) > 1 and all(lex.is_given(p[0].text) for p in parts)
         for part in parts:
             titled = _titled(part)
@@ -160,6 +162,21 @@ def _trim_chat(span: Span) -> Span:
     while start < end and span.doc[start].lower_ in CHAT:
         start += 1
     while end > start and span.doc[end - 1].lower_ in CHAT:
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else span.doc[start:end]
+
+
+def _trim_words(span: Span, lex: Lexicon) -> Span:
+    """A person's or a place's name without ordinary lowercase words at its ends: "poem Dubbz" ->
+    "Dubbz" (not for titles of works: "Pride and prejudice")."""
+    start, end = span.start, span.end
+
+    def plain(tok: Token) -> bool:
+        return tok.is_lower and lex.is_ordinary(tok.text, tok.lemma_)
+
+    while end - start > 1 and plain(span.doc[start]):
+        start += 1
+    while end - start > 1 and plain(span.doc[end - 1]):
         end -= 1
     return span if (start, end) == (span.start, span.end) else span.doc[start:end]
 
