@@ -109,3 +109,10 @@ def test_a_lowercase_family_name_no_dictionary_knows_is_taken(nlp):
 def test_ordinary_lowercase_words_at_the_ends_of_a_name_are_left_out(nlp):
     # (the invisible byte-order mark after the name is no part of it either)
     assert entities(nlp, "excellent poem Dubbz\ufeff") == [("Dubbz", "person")]
+
+
+def test_laughter_is_no_part_of_a_name():
+    from triage.enrich.canon import is_chat
+
+    assert is_chat("hahahahahaha") and is_chat("Lololol") and is_chat("lol")
+    assert not is_chat("Halo") and not is_chat("Hilary") and not is_chat("Jojo")

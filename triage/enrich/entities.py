@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..note import Entity
-from .canon import CHAT, GENERIC, SHORT_POST, VARIANTS, acronym, has_org_word, key, spells
+from .canon import GENERIC, SHORT_POST, VARIANTS, acronym, has_org_word, is_chat, key, spells
 
 SPACY_TYPES = {
     "PERSON": "person",
@@ -110,7 +110,7 @@ def shouted(name: str, proper: bool) -> bool:
 def is_junk(name: str, type_: str, proper: bool = False) -> bool:
     if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
         return True
-    if name.casefold() in GENERIC or name.casefold() in CHAT:
+    if name.casefold() in GENERIC or is_chat(name):
         return True
     if re.search(r"([a-z])\1\1", name.casefold()):  # "Awwwww", "Lmaooo": no name triples a letter
         return True

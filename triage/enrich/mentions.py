@@ -25,7 +25,7 @@ import bisect
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..text import IMAGE_DESCRIPTION, title_case
-from .canon import CHAT, SHORT_POST
+from .canon import CHAT, SHORT_POST, is_chat
 from .entities import SPACY_TYPES, Mention
 from .lexicon import Lexicon
 
@@ -159,9 +159,9 @@ def _split(ent: Span, lex: Lexicon) -> list[Span]:
 def _trim_chat(span: Span) -> Span:
     """The span without chat words at its ends: "Crissy lol" -> "Crissy"."""
     start, end = span.start, span.end
-    while start < end and span.doc[start].lower_ in CHAT:
+    while start < end and is_chat(span.doc[start].text):
         start += 1
-    while end > start and span.doc[end - 1].lower_ in CHAT:
+    while end > start and is_chat(span.doc[end - 1].text):
         end -= 1
     return span if (start, end) == (span.start, span.end) else span.doc[start:end]
 
@@ -204,7 +204,7 @@ def _surname_end(doc: Doc, end: int, lex: Lexicon) -> int:
             break
         if tok.pos_ != "PROPN" and not (tok.is_lower and _unknown(tok, lex)):
             break
-        if tok.lower_ in CHAT:
+        if is_chat(tok.text):
             break
         if not (tok.is_lower or (tok.is_title and not lex.is_ordinary(tok.text, tok.lemma_))):
             break
