@@ -68,6 +68,9 @@ def canonical(text: str) -> str:
         return text.replace(".", "").strip()
     text = _DEBRIS.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    quote = re.search(r"(?<=\w)\s*[\"“”]", text)
+    if quote and len(re.findall(r"[\"“”]", text)) % 2:  # 'Dwarkesh "Big Questions on AI': NER ran
+        text = text[: quote.start()]  # into a quoted title; the name is what comes before it
     text = _EDGE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"^(?:the|The|THE)\s+", "", text)
