@@ -275,6 +275,7 @@ def rank_entities(
     # @handles join the person whose name they spell, else stand as a person of their own.
     for handle, start in handles or []:
         hk = key(handle)
+        hk = hk if hk in known else _page_of_handle(handle, known) or hk
         if hk in known:
             page = add(known[hk][0], known[hk][1], start)
             if page:
@@ -289,7 +290,8 @@ def rank_entities(
             g.aliases.add("@" + handle)
             g.evidence = True
             spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle).replace("_", " ").strip()
-            if len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
+            camel = all(w[:1].isupper() for w in spelled.split())  # not "dwarkesh sp"
+            if camel and len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
                 g.forms[spelled] += max(g.forms.values()) + 1  # @DarioAmodei names "Dario" in full
         else:
             add("@" + handle, "person", start)
@@ -311,6 +313,16 @@ def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
     starts, ends = orgs
     end = m.start + len(m.text)
     return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
+
+
+def _page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
+    """The key of the vault's one-word person page the handle starts with: "@dwarkesh_sp" is
+    "Dwarkesh" (the handle's first part, cut at "_" or a capital, is the page's name)."""
+    first = key(re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)[0])
+    page = known.get(first)
+    if len(first) > 3 and first != key(handle) and page and page[1] == "person" and key(page[0]) == first:
+        return first
+    return None
 
 
 def _variant_page(k: str, known: dict[str, tuple[str, str]]) -> tuple[str, str] | None:
