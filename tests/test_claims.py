@@ -111,6 +111,12 @@ def test_cues_are_read_outside_quoted_speech():
     assert cues("“It is often said that we should wait and see what the market does.") == set()
 
 
+def test_the_authors_plans_for_themself_are_no_stance():
+    assert "stance" not in cues("I think I'll stick to the shoes I already own, thanks.")
+    assert "stance" in cues("I think we will lose this fight if we keep waiting.")
+    assert "stance" in cues("I think I'll be proven right: the tax is unfair.")  # "is unfair" still
+
+
 def test_a_paper_stating_its_contribution_is_no_meta_remark():
     assert "meta" not in cues("In this paper, we show that small models can match large ones.")
     assert "stance" in cues("In this paper, we show that small models can match large ones.")

@@ -18,6 +18,8 @@ def test_canonical_names():
     assert canonical("Allen Institute for AI (AI2") == "Allen Institute for AI"
     assert canonical("Dylan et al") == "Dylan"
     assert canonical("U.S.") == "US" and canonical("U.K.") == "UK"
+    assert canonical('the Acme "Big Ideas') == "Acme"  # NER ran into a quoted title
+    assert canonical('"Big Ideas" Prize') == 'Big Ideas" Prize'  # (as before: quotes balanced)
 
 
 def test_junk():

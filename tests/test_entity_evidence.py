@@ -83,6 +83,21 @@ def test_a_handle_joins_the_person_the_capture_or_the_vault_names():
     assert alone == {"@priya_evals": ("person", [])}
 
 
+def test_a_handle_joins_the_one_word_person_page_it_starts_with():
+    page = {"kestrel": ("Kestrel", "person")}
+    assert names([], handles=[("kestrel_pod", 30)], known=page) == {"Kestrel": ("person", ["@kestrel_pod"])}
+    assert names([], handles=[("KestrelPod", 30)], known=page) == {"Kestrel": ("person", ["@KestrelPod"])}
+    # not a longer word that merely starts the same way, nor a page that is no person
+    assert names([], handles=[("kestrelpod", 30)], known=page) == {"@kestrelpod": ("person", [])}
+    place = {"kestrel": ("Kestrel", "place")}
+    assert names([], handles=[("kestrel_pod", 30)], known=place) == {"@kestrel_pod": ("person", [])}
+
+
+def test_a_handle_seen_twice_keeps_its_own_spelling():
+    found = names([], handles=[("kestrel_pod", 30), ("kestrel_pod", 90)])
+    assert list(found) == ["@kestrel_pod"]
+
+
 @pytest.mark.nlp
 def test_a_new_entity_page_records_the_variants_seen(ws, nlp):
     body = (

@@ -98,3 +98,21 @@ def test_no_entities_from_image_descriptions(nlp):
 def test_a_given_name_takes_the_family_name_ner_left_out(nlp):
     assert ("Wendy okafor", "person") in entities(nlp, "met Wendy okafor at the station")
     assert ("Kenny", "person") in entities(nlp, "Kenny lol, you need to get back to your roots.")
+
+
+def test_a_lowercase_family_name_no_dictionary_knows_is_taken(nlp):
+    # "brennick" is no English word: it is the family name, whatever the tagger calls it.
+    assert ("Marco brennick", "person") in entities(nlp, "I saw Wendy okafor and Marco brennick today")
+    assert ("Kylie", "person") in entities(nlp, "we met Kylie feel good")
+
+
+def test_ordinary_lowercase_words_at_the_ends_of_a_name_are_left_out(nlp):
+    # (the invisible byte-order mark after the name is no part of it either)
+    assert entities(nlp, "excellent poem Dubbz\ufeff") == [("Dubbz", "person")]
+
+
+def test_laughter_is_no_part_of_a_name():
+    from triage.enrich.canon import is_chat
+
+    assert is_chat("hahahahahaha") and is_chat("Lololol") and is_chat("lol")
+    assert not is_chat("Halo") and not is_chat("Hilary") and not is_chat("Jojo")

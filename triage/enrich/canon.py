@@ -36,6 +36,14 @@ CHAT = {
     *"kinda sorta lovin luv cuz coz".split(),
 }
 """Chat abbreviations and interjections (see `triage.enrich.mentions`)."""
+LAUGHTER = re.compile(r"(?:ha|he|hi|ja|lo)+h?l?", re.I)
+"""Laughter typed out at any length: "hahahaha", "lololol"."""
+
+
+def is_chat(word: str) -> bool:
+    """A chat word (`CHAT`) or laughter (`LAUGHTER`): never part of a name."""
+    return word.lower() in CHAT or (len(word) > 4 and bool(LAUGHTER.fullmatch(word)))
+
 
 _VARIANT_GROUPS: list[tuple[str, str, list[str]]] = [
     ("United States", "place", ["US", "U.S.", "USA", "U.S.A.", "United States of America", "the States"]),

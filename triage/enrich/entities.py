@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from ..note import Entity
-from .canon import CHAT, GENERIC, SHORT_POST, VARIANTS, acronym, has_org_word, key, spells
+from .canon import GENERIC, SHORT_POST, VARIANTS, acronym, has_org_word, is_chat, key, spells
 
 SPACY_TYPES = {
     "PERSON": "person",
@@ -32,7 +32,7 @@ SPACY_TYPES = {
 }
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _DEBRIS = re.compile(r"[*_`#\[\]{}<>|\\^~=]+")
-_EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—-]+|[\s\"'“”‘’(),.:;!?–—-]+$")
+_EDGE = re.compile(r"^[\s\"'“”‘’(),.:;!?–—\ufeff\u200b-]+|[\s\"'“”‘’(),.:;!?–—\ufeff\u200b-]+$")
 
 
 @dataclass
@@ -68,6 +68,9 @@ def canonical(text: str) -> str:
         return text.replace(".", "").strip()
     text = _DEBRIS.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
+    quote = re.search(r"(?<=\w)\s*[\"“”]", text)
+    if quote and len(re.findall(r"[\"“”]", text)) % 2:  # 'Dwarkesh "Big Questions on AI': NER ran
+        text = text[: quote.start()]  # into a quoted title; the name is what comes before it
     text = _EDGE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"^(?:the|The|THE)\s+", "", text)
@@ -110,7 +113,7 @@ def shouted(name: str, proper: bool) -> bool:
 def is_junk(name: str, type_: str, proper: bool = False) -> bool:
     if len(name) < 2 or len(name) > 60 or not re.search(r"[A-Za-z]", name):
         return True
-    if name.casefold() in GENERIC or name.casefold() in CHAT:
+    if name.casefold() in GENERIC or is_chat(name):
         return True
     if re.search(r"([a-z])\1\1", name.casefold()):  # "Awwwww", "Lmaooo": no name triples a letter
         return True
@@ -272,6 +275,7 @@ def rank_entities(
     # @handles join the person whose name they spell, else stand as a person of their own.
     for handle, start in handles or []:
         hk = key(handle)
+        hk = hk if hk in known else _page_of_handle(handle, known) or hk
         if hk in known:
             page = add(known[hk][0], known[hk][1], start)
             if page:
@@ -286,7 +290,8 @@ def rank_entities(
             g.aliases.add("@" + handle)
             g.evidence = True
             spelled = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle).replace("_", " ").strip()
-            if len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
+            camel = all(w[:1].isupper() for w in spelled.split())  # not "dwarkesh sp"
+            if camel and len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
                 g.forms[spelled] += max(g.forms.values()) + 1  # @DarioAmodei names "Dario" in full
         else:
             add("@" + handle, "person", start)
@@ -308,6 +313,16 @@ def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
     starts, ends = orgs
     end = m.start + len(m.text)
     return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
+
+
+def _page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
+    """The key of the vault's one-word person page the handle starts with: "@dwarkesh_sp" is
+    "Dwarkesh" (the handle's first part, cut at "_" or a capital, is the page's name)."""
+    first = key(re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)[0])
+    page = known.get(first)
+    if len(first) > 3 and first != key(handle) and page and page[1] == "person" and key(page[0]) == first:
+        return first
+    return None
 
 
 def _variant_page(k: str, known: dict[str, tuple[str, str]]) -> tuple[str, str] | None:

@@ -25,7 +25,7 @@ import bisect
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..text import IMAGE_DESCRIPTION, title_case
-from .canon import CHAT, SHORT_POST
+from .canon import CHAT, SHORT_POST, is_chat
 from .entities import SPACY_TYPES, Mention
 from .lexicon import Lexicon
 
@@ -71,6 +71,8 @@ def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Me
         if type_ is None:
             continue
         parts = [p for p in (_trim_chat(p) for p in _split(ent, lex)) if len(p)]
+        if type_ in ("person", "place"):
+            parts = [_trim_words(p, lex) for p in parts]
         people = len(parts) > 1 and all(lex.is_given(p[0].text) for p in parts)
         for part in parts:
             titled = _titled(part)
@@ -157,9 +159,24 @@ def _split(ent: Span, lex: Lexicon) -> list[Span]:
 def _trim_chat(span: Span) -> Span:
     """The span without chat words at its ends: "Crissy lol" -> "Crissy"."""
     start, end = span.start, span.end
-    while start < end and span.doc[start].lower_ in CHAT:
+    while start < end and is_chat(span.doc[start].text):
         start += 1
-    while end > start and span.doc[end - 1].lower_ in CHAT:
+    while end > start and is_chat(span.doc[end - 1].text):
+        end -= 1
+    return span if (start, end) == (span.start, span.end) else span.doc[start:end]
+
+
+def _trim_words(span: Span, lex: Lexicon) -> Span:
+    """A person's or a place's name without ordinary lowercase words at its ends: "poem Dubbz" ->
+    "Dubbz" (not for titles of works: "Pride and prejudice")."""
+    start, end = span.start, span.end
+
+    def plain(tok: Token) -> bool:
+        return tok.is_lower and lex.is_ordinary(tok.text, tok.lemma_)
+
+    while end - start > 1 and plain(span.doc[start]):
+        start += 1
+    while end - start > 1 and plain(span.doc[end - 1]):
         end -= 1
     return span if (start, end) == (span.start, span.end) else span.doc[start:end]
 
@@ -177,14 +194,17 @@ def _titled(span: Span) -> Span | None:
 
 def _surname_end(doc: Doc, end: int, lex: Lexicon) -> int:
     """Where a name that starts with a given name ends: it takes up to two following words tagged
-    as proper nouns, in lowercase or in title case but then no ordinary word ("Kylie Minogue",
-    "Donald trump", not "Kylie feel" or "Kylie Jenner's FRIEND")."""
+    as proper nouns (or in lowercase and in no dictionary: "amy schumer"), in lowercase or in title
+    case but then no ordinary word ("Kylie Minogue", "Donald trump", not "Kylie feel" or "Kylie
+    Jenner's FRIEND")."""
     stop = end
     while stop < len(doc) and stop - end < 2:
         tok = doc[stop]
-        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start or tok.pos_ != "PROPN":
+        if tok.ent_type_ or not tok.is_alpha or tok.is_stop or tok.is_sent_start:
             break
-        if tok.lower_ in CHAT:
+        if tok.pos_ != "PROPN" and not (tok.is_lower and _unknown(tok, lex)):
+            break
+        if is_chat(tok.text):
             break
         if not (tok.is_lower or (tok.is_title and not lex.is_ordinary(tok.text, tok.lemma_))):
             break

@@ -121,6 +121,11 @@ _FUTURE = re.compile(
     r"\b(?:will|won't|would|could|may|might|should|until|by (?:the )?(?:end of )?(?:19|20)\d\d)\b"
 )
 """A year in a sentence about the past ("in 2019", not "until 2030" or "by 2030 we will") is background."""
+_PLANS = re.compile(
+    r"\bi (?:think|guess|suppose|believe|expect) i(?:'ll|'d|'m going to| will| would| am going to)\b"
+)
+"""The author's plans for themself ("I think I'll stick to...") take no position on the subject:
+no stance cue ("I think we will lose" keeps its)."""
 
 
 def unquoted(text: str) -> str:
@@ -136,6 +141,7 @@ def unquoted(text: str) -> str:
 def cues(text: str) -> frozenset[str]:
     """The cues (keys of `CUES`) this sentence carries, read outside quoted speech."""
     own = re.sub(r"^[\W\d]+", "", unquoted(text).lower())  # "1. For instance", "— Admittedly"
+    own = _PLANS.sub(" ", own)
     found = {name for name, pattern in CUES.items() if pattern.search(own)}
     if _DATED.search(own) and not _FUTURE.search(own):
         found.add("background")
