@@ -258,6 +258,7 @@ class Relater:
             )
         self.profiles: dict[str, Profile] = {}
         self.batch: list[str] = []  # keys of the notes written in this run, in order
+        self.batch_terms: dict[str, list[str]] = {}  # term -> this run's notes that have it
         self.space = latent.current(vault / ".triage", list(self.records), self._counts)
 
     def _counts(self, path: str) -> dict[str, int] | None:
@@ -373,7 +374,11 @@ class Relater:
         n = self.n_index + len(self.batch)
         vq = tfidf(q.counts, self.df, n)
         found = [p for p in self._candidates(q, vq, self.df, n) if p != exclude]
-        found += [k for k in self.batch if k not in found and k != exclude]
+        # This run's earlier notes (not in the index yet): those sharing the most of q's distinctive
+        # words, found through an in-memory index, so a long backlog does not compare every pair.
+        top = sorted(vq, key=lambda t: -vq[t])[:QUERY_TERMS]
+        shared = Counter(k for t in top for k in self.batch_terms.get(t, ()))
+        found += [k for k, _ in shared.most_common(CANDIDATES) if k not in found and k != exclude]
         profiles = [p for p in (self.record_profile(k) for k in found) if p is not None and p.key != q.key]
         for p in profiles:
             self._freqs(p.counts)
@@ -408,4 +413,5 @@ class Relater:
         self.batch.append(path)
         for t in prof.counts:
             self.df[t] = self.df.get(t, 0) + 1  # after _freqs: prof's terms are in self.df
+            self.batch_terms.setdefault(t, []).append(path)
         self._remember(path, prof.entities, url_key(prof.url))
