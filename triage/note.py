@@ -291,21 +291,7 @@ class NoteProperties(BaseModel):
     format: Literal[
         "article", "thread", "post", "video", "podcast", "paper", "transcript", "newsletter", "book", "note"
     ]
-    source_tool: (
-        Literal[
-            "webclipper",
-            "readwise",
-            "kindle",
-            "omnivore",
-            "markdownload",
-            "hypothesis",
-            "raindrop",
-            "matter",
-            "snipd",
-            "zotero",
-        ]
-        | None
-    ) = None
+    source_tool: str | None = None
     """The capture tool that wrote the capture; empty for hand-written captures and plain files."""
     signal_tier: str
     """One of the tiers in rules.yaml (default: paradigm, high, medium, low)."""
@@ -390,6 +376,13 @@ class NoteProperties(BaseModel):
         for item in v:
             if not WIKILINK_RE.match(item):
                 raise ValueError(f"{item!r} is not a wikilink like [[Name]]")
+        return v
+
+    @field_validator("source_tool")
+    @classmethod
+    def _source_tool(cls, v: str | None) -> str | None:
+        if v is not None and v not in SOURCE_TOOLS:
+            raise ValueError(f"must be one of {', '.join(SOURCE_TOOLS)} (or empty)")
         return v
 
     @field_validator("tags")
