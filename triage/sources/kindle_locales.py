@@ -217,13 +217,16 @@ _KIND_FIRST = re.compile(
     + r")(?!\w)",
     re.I,
 )
+# after the location, behind its particle (`…のハイライト`, `…的标注`), or first (older firmware)
 _KIND_AFTER = re.compile(
-    "|".join(
+    r"(?:^[-–]\s*|[の的])(?:"
+    + "|".join(
         f"(?P<{_group(lang, kind)}>{phrase})"
         for lang, loc in LOCALES.items()
         if loc.anywhere
         for kind, phrase in loc.kinds.items()
     )
+    + ")"
 )
 _PAGE = {lang: re.compile(loc.page.format(n=_PAGE_N), re.I) for lang, loc in LOCALES.items()}
 _LOCATION = {lang: re.compile(loc.location.format(n=_LOC_N), re.I) for lang, loc in LOCALES.items()}
@@ -235,7 +238,7 @@ def kind_of(line: str) -> tuple[str, str] | None:
     or None when the line is not one."""
     line = unicodedata.normalize("NFC", line.strip())
     m = _KIND_FIRST.match(line)
-    if m is None and re.match(_DASH, line):
+    if m is None and re.match(_DASH, line) and "|" in line:  # the kind line always has a `|`
         m = _KIND_AFTER.search(line)
     if m is None or m.lastgroup is None:
         return None
