@@ -9,7 +9,7 @@ from hypothesis import given, settings
 
 from triage.errors import CaptureError
 from triage.note import Highlight
-from triage.sources import kindle
+from triage.sources import kindle, kindle_locales
 from triage.sources.common import book_key, person_names
 
 from .capture_checks import (
@@ -23,7 +23,13 @@ from .capture_checks import (
     run_pipeline,
 )
 
-MINE = ("kindle-clippings.txt", "kindle-clippings-malformed.txt")
+LANGS = ("de", "es", "fr", "it", "pt", "nl", "ru", "ja", "zh")
+MINE = (
+    "kindle-clippings.txt",
+    "kindle-clippings-malformed.txt",
+    "kindle-mixed.txt",
+    *(f"kindle-{lang}.txt" for lang in LANGS),
+)
 
 
 def test_fixture_is_laid_out_as_the_device_writes_it():
@@ -223,3 +229,294 @@ def test_end_to_end_one_note_per_book(tmp_path, nlp):
     for title, props in notes:
         assert props["source_tool"] == "kindle" and props["format"] == "book"
         assert chrome_in(title, props) == []
+
+
+# --- devices set to other languages ---------------------------------------------------------------
+# Each kindle-<lang>.txt holds, in that device language's exact layout: book A's highlight (page 27,
+# location 410-412), a note at 412 (joins it), a bookmark, book B's highlight (older or page-less
+# forms where the firmware has them), and book A's second highlight, the newest date (the 14th).
+
+BOOKS = {  # lang: (book A, its author, book B, its author, year-month)
+    "de": (
+        "Die Ordnung der Flüsse",
+        "Helene Brandt",
+        "Kleine Theorie des Wartens",
+        "Jonas Albrecht",
+        (2024, 3),
+    ),
+    "es": ("La memoria de los puertos", "Lucía Ibarra", "Cuaderno de invierno", "Tomás Rendón", (2023, 9)),
+    "fr": (
+        "Le Jardin des heures lentes",
+        "Camille Morel",
+        "Petit traité de l'attention",
+        "Étienne Vasseur",
+        (2024, 8),
+    ),
+    "it": ("Il tempo delle biblioteche", "Giulia Ferri", "Lettere da un'isola", "Marco Vitale", (2024, 6)),
+    "pt": ("O Livro das Marés", "Renata Azevedo", "Crônicas do Cerrado", "Paulo Menezes", (2024, 3)),
+    "nl": (
+        "De stad als werkplaats",
+        "Sanne Vermeulen",
+        "Brieven over het licht",
+        "Pieter de Groot",
+        (2024, 5),
+    ),
+    "ru": ("Северные письма", "Вера Орлова", "Заметки о тишине", "Илья Марков", (2024, 2)),
+    "ja": ("静かな設計", "岡田 玲奈", "海辺の記録", "森川 拓", (2024, 11)),
+    "zh": ("城市的呼吸", "林晓雯", "山中笔记", "陈子航", (2023, 12)),
+}
+TEXTS = {  # lang: (A's first highlight, the note on it, A's second highlight, B's highlight)
+    "de": (
+        "Ein Fluss hält sich an keine Karte; er erinnert sich nur an das letzte Hochwasser.",
+        "Für den Vortrag über Planung und Zufall merken.",
+        "Wer Deiche baut, verschiebt das Wasser nur an einen Ort, an den niemand schaut.",
+        "Warten ist die Zeit, in der wir merken, wie wenig uns gehört.",
+    ),
+    "es": (
+        "Un puerto recuerda a cada barco por el ruido que hizo al marcharse.",
+        "Citar en el capítulo sobre la ciudad.",
+        "Las mareas no obedecen a nadie, pero todos organizan su día alrededor de ellas.",
+        "El frío enseña a distinguir lo necesario de lo que solo abriga.",
+    ),
+    "fr": (
+        "Un jardin n'est jamais fini ; il change seulement de question à chaque saison.",
+        "À relire avant l'atelier d'automne.",
+        "La patience du jardinier ressemble à celle du lecteur : elle attend sans rien exiger.",
+        "Être attentif, c'est accepter de ne pas savoir tout de suite ce qui compte.",
+    ),
+    "it": (
+        "Una biblioteca è un archivio di domande che qualcuno ha avuto il coraggio di scrivere.",
+        "Usare per l'introduzione del saggio.",
+        "Ogni catalogo racconta anche ciò che ha deciso di dimenticare.",
+        "Sull'isola le notizie arrivano tardi, ma restano più a lungo.",
+    ),
+    "pt": (
+        "Toda maré que recua deixa na areia um inventário do que o mar não quis.",
+        "Comparar com o capítulo sobre arquivos.",
+        "Os pescadores medem o tempo pela espera, não pelo relógio.",
+        "No cerrado, a seca ensina que raiz é aquilo que ninguém vê trabalhar.",
+    ),
+    "nl": (
+        "Een stad wordt niet ontworpen maar onderhouden, straat voor straat en jaar na jaar.",
+        "Gebruiken in de presentatie voor de gemeente.",
+        "Wie een brug bouwt, beslist ook wie er voortaan aan de overkant woont.",
+        "Licht in het noorden is een gesprek tussen wolken en water.",
+    ),
+    "ru": (
+        "Север учит ждать: весна здесь приходит не по календарю, а по льду на реке.",
+        "Использовать в эссе о сезонах.",
+        "Каждое письмо из деревни было короче предыдущего, но говорило больше.",
+        "Тишина — это не отсутствие звука, а место, где его слышно.",
+    ),
+    "ja": (
+        "遅延は報告する数字ではなく、使う予算である。",
+        "次の設計レビューで使う。",
+        "待ち行列は負荷を消さない。誰も見ていない時間へ移すだけだ。",
+        "潮の満ち引きは、港の一日の時計になっている。",
+    ),
+    "zh": (
+        "城市不是被设计出来的，而是被一代又一代人慢慢修补出来的。",
+        "用在关于城市更新的报告里。",
+        "每一座桥都决定了谁会住在河的对岸。",
+        "山里的时间不是用钟表计算的，而是用雾散去的速度。",
+    ),
+}
+PAGED_B = {"es", "nl", "ru"}  # book B's entry names a page too (the others: location only)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_localized_fixture_is_laid_out_as_the_device_writes_it(lang):
+    raw = fixture(f"kindle-{lang}.txt")
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert b"\r\n==========\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    assert kindle.detect(document(f"kindle-{lang}.txt"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_localized_file_reads_like_an_english_one(lang):
+    a_title, a_author, b_title, b_author, (year, month) = BOOKS[lang]
+    first, note, second, other = TEXTS[lang]
+    book, other_book = read_notes(f"kindle-{lang}.txt")
+    assert (book.title, book.author, other_book.title, other_book.author) == (
+        a_title,
+        a_author,
+        b_title,
+        b_author,
+    )
+    for n in (book, other_book):
+        assert (n.source_tool, n.platform, n.format, n.published_date) == ("kindle", "kindle", "book", None)
+        assert n.read_reasons == []
+    # the newest "Added on" of each book, read from the localized date
+    assert book.captured_date == dt.date(year, month, 14)
+    assert other_book.captured_date == dt.date(year, month, 9)
+    # the note joins the highlight that ends at its location; the bookmark is dropped
+    assert book.highlights == [
+        Highlight(first, note, [], "page 27, location 410-412"),
+        Highlight(second, "", [], "page 61, location 980-983"),
+    ]
+    where = "page 88, location 1204-1207" if lang in PAGED_B else "location 1204-1207"
+    assert other_book.highlights == [Highlight(other, "", [], where)]
+    assert book.content == f"{first}\n\n{second}\n"
+    assert note not in book.content
+
+
+def test_a_reader_who_switched_the_device_language_gets_one_book():
+    (book,) = read_notes("kindle-mixed.txt")
+    assert (book.title, book.author) == ("Die Ordnung der Flüsse", "Helene Brandt")
+    assert book.captured_date == dt.date(2024, 3, 11)  # the English date, newer than the German ones
+    assert book.highlights == [
+        Highlight(
+            "Ein Fluss hält sich an keine Karte; er erinnert sich nur an das letzte Hochwasser.",
+            "Compare with the chapter on levees.",  # an English note on a German highlight
+            [],
+            "page 27, location 410-412",
+        ),
+        Highlight(
+            "Wer Deiche baut, verschiebt das Wasser nur an einen Ort, an den niemand schaut.",
+            "",
+            [],
+            "page 61, location 980-983",
+        ),
+    ]
+    assert book.read_reasons == []
+
+
+# Kind lines as devices wrote them (from public parsers' test data; see kindle_locales.py), with
+# what they give: (kind, language), (page, first, last location), the "Added on" date.
+REAL_LINES = [
+    (
+        "- Deine Markierung auf Seite 49 | bei Position 738-740 | Hinzugefügt am Montag, 16. September "
+        "2024 22:36:09",
+        ("highlight", "de"),
+        ("49", 738, 740),
+        (2024, 9, 16),
+    ),
+    (
+        "- Ihr Lesezeichen auf Seite 222 | Position 3393 | Hinzugefügt am Montag, 17. Juni 2013 "
+        "um 22:32:42 Uhr",
+        ("bookmark", "de"),
+        ("222", 3393, 3393),
+        (2013, 6, 17),
+    ),
+    (
+        "- Mi nota Posición 6 | Añadido el viernes 26 de abril de 2013, 0:04:34",
+        ("note", "es"),
+        ("", 6, 6),
+        (2013, 4, 26),
+    ),
+    (
+        "- Votre surlignement Emplacement 12-12 | Ajouté le vendredi 26 avril 2013 à 00:18:27",
+        ("highlight", "fr"),
+        ("", 12, 12),
+        (2013, 4, 26),
+    ),
+    (
+        "- Le mie note a pagina 222 | Posizione 3395 | Aggiunto il lunedì 17 giugno 13, 20:23:44",
+        ("note", "it"),
+        ("222", 3395, 3395),
+        (2013, 6, 17),
+    ),
+    (
+        "- Seu marcador de página na página 222 | Posição 3393 | Adicionado na data segunda-feira, "
+        "17 de junho de 2013, 20:40:09",
+        ("bookmark", "pt"),
+        ("222", 3393, 3393),
+        (2013, 6, 17),
+    ),
+    (
+        "- Je bladwijzer op pagina 116 | locatie 1330 | Toegevoegd op donderdag 22 augustus 2024 18:30:36",
+        ("bookmark", "nl"),
+        ("116", 1330, 1330),
+        (2024, 8, 22),
+    ),
+    (
+        "- Je highlight op pagina 1 t/m 10 | locatie 2 t/m 20 | Toegevoegd op donderdag 22 augustus "
+        "2024 18:30:26",
+        ("highlight", "nl"),
+        ("1-10", 2, 20),
+        (2024, 8, 22),
+    ),
+    (
+        "– Ваша закладка на странице 117 | Место 1347 | Добавлено: четверг, 22 августа 2024 г. в 18:54:15",
+        ("bookmark", "ru"),
+        ("117", 1347, 1347),
+        (2024, 8, 22),
+    ),
+    (
+        "- 22ページ|位置No. 336のメモ |作成日: 2023年6月10日土曜日 9:18:40",
+        ("note", "ja"),
+        ("22", 336, 336),
+        (2023, 6, 10),
+    ),
+    ("- メモ 位置No. 3 | 追加日： 2013年4月26日 (金曜日) 0:33:16", ("note", "ja"), ("", 3, 3), (2013, 4, 26)),
+    (
+        "- 您在位置 #205 的笔记 | 添加于 2019年8月31日星期六 上午12:55:51",
+        ("note", "zh"),
+        ("", 205, 205),
+        (2019, 8, 31),
+    ),
+    (
+        "- 您在第 19 页的书签 | 添加于 2017年12月9日星期六 下午10:09:32",
+        ("bookmark", "zh"),
+        ("19", None, None),
+        (2017, 12, 9),
+    ),
+    (
+        "- 我的标注 第222页 | 位置3397-3397 | 已添加至 2013年6月17日 星期一 22:27:30",
+        ("highlight", "zh"),
+        ("222", 3397, 3397),
+        (2013, 6, 17),
+    ),
+]
+
+
+@pytest.mark.parametrize("line, kind, location, added", REAL_LINES)
+def test_kind_lines_of_real_devices(line, kind, location, added):
+    assert kindle_locales.kind_of(line) == kind
+    assert kindle_locales.where(line, kind[1]) == location
+    assert kindle_locales.added_date(line, kind[1]) == dt.date(*added)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Meine Gedanken zu diesem Buch",  # a German list item, no possessive kind phrase
+        "- La página 12 me gustó",
+        "Ihre Markierung auf Seite 3",  # no leading dash
+        "- 読書メモ | 三月",  # a Japanese "reading notes" item: メモ, but not behind の
+        "- 今日のメモ",  # no | as every kind line has
+        "",
+    ],
+)
+def test_prose_is_not_a_kind_line(line):
+    assert kindle_locales.kind_of(line) is None
+
+
+def test_unreadable_localized_date_leaves_the_date_out():
+    line = "- Deine Markierung auf Seite 3 | Position 40-41 | Hinzugefügt am irgendwann"
+    assert kindle_locales.kind_of(line) == ("highlight", "de")
+    assert kindle_locales.added_date(line, "de") is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=mutated(fixture("kindle-de.txt")))
+def test_mutated_german_file_raises_only_capture_error(data):
+    reads_or_explains("kindle-de.txt", data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=mutated(fixture("kindle-ja.txt")))
+def test_mutated_japanese_file_raises_only_capture_error(data):
+    reads_or_explains("kindle-ja.txt", data)
+
+
+@pytest.mark.nlp
+def test_end_to_end_german_device(tmp_path, nlp):
+    report, notes = run_pipeline(tmp_path, nlp, "kindle-de.txt", "My Clippings.txt")
+    assert report.failed == []
+    assert sorted(title for title, _ in notes) == ["Die Ordnung der Flüsse", "Kleine Theorie des Wartens"]
+    for title, props in notes:
+        assert props["source_tool"] == "kindle" and props["format"] == "book"
+        assert chrome_in(title, props) == []
+        for chrome in ("Markierung", "Hinzugefügt", "Position", "Lesezeichen"):
+            assert chrome not in str(props), chrome

@@ -8,8 +8,12 @@ Layout (UTF-8 with a BOM, CRLF; the registry has already removed the BOM and the
     <text>
     ==========
 
-Recognised by its structure: `==========` separators and `- Your Highlight|Note|Bookmark ...`
-lines right after a title line (older devices: `- Highlight Loc. 410-12 | ...`).
+Recognised by its structure: `==========` separators and a kind line (`- Your Highlight|Note|Bookmark
+...`; older devices: `- Highlight Loc. 410-12 | ...`) right after a title line. The kind line is
+in the device's language (`- Deine Markierung auf Seite 27 | bei Position 410-412 | Hinzugefügt
+am ...`, `- 27ページ|位置No. 410-412のハイライト |作成日: ...`): the words of English, German, Spanish,
+French, Italian, Portuguese (Brazil), Dutch, Russian, Japanese and Chinese devices are tables in
+`kindle_locales.py`, and each entry is read in its own language (a reader may switch languages).
 
 - Title and author: the author is the LAST parenthesised group of the first line (titles hold
   parentheses: `(2nd Edition)`); `Last, First` and `A; B` become `First Last, ...`
@@ -19,8 +23,9 @@ lines right after a title line (older devices: `- Highlight Loc. 410-12 | ...`).
   is kept. A Note belongs to the highlight that ends at its location (else the one whose range
   holds it); a note no highlight fits is kept as a highlight with no text and that note.
   Bookmarks carry no text and are dropped. The clipping-limit placeholder is dropped.
-- `captured_date` is the newest "Added on" date of the book's entries (when the reader last
-  highlighted it); "Added on" is never the publication date, and the file has none.
+- `captured_date` is the newest "Added on" date of the book's entries, each read in its language
+  (when the reader last highlighted it); "Added on" is never the publication date, and the file
+  has none.
 - A malformed entry is skipped with a reason naming its line; the rest is read.
 """
 
@@ -35,15 +40,10 @@ from ..errors import CaptureError
 from ..note import Highlight
 from .base import Document, Item, SourceReader
 from .common import clean_title, person_names
-from .normalize import lenient_date
+from .kindle_locales import added_date, is_limit_placeholder, kind_of, where
 
 SEPARATOR = "=========="
-_KIND = re.compile(r"^-\s*(?:Your\s+)?(Highlight|Note|Bookmark|Clip)\b(.*)$", re.I)
-_PAGE = re.compile(r"\bpage\s+([\w-]+)", re.I)
-_LOC = re.compile(r"\b(?:location|loc\.?)\s+(\d+)(?:\s*-\s*(\d+))?", re.I)
-_ADDED = re.compile(r"\bAdded on\s+(.+)$", re.I)
 _AUTHOR = re.compile(r"^(.*\S)\s*\(((?:[^()]|\([^()]*\))*)\)\s*$")
-_LIMIT = re.compile(r"clipping limit", re.I)
 
 
 def _lines(doc: Document) -> list[str]:
@@ -56,7 +56,7 @@ def detect(doc: Document) -> bool:
         return False
     # a kind line right after a title line that starts the file or follows a separator
     return any(
-        _KIND.match(lines[i]) and lines[i - 1].strip() and (i == 1 or lines[i - 2] == SEPARATOR)
+        kind_of(lines[i]) and lines[i - 1].strip() and (i == 1 or lines[i - 2] == SEPARATOR)
         for i in range(1, min(len(lines), 2000))
     )
 
@@ -96,19 +96,10 @@ def _split_title(line: str) -> tuple[str, str | None]:
     return clean_title(m.group(1)), person_names(m.group(2))
 
 
-def _location(rest: str) -> tuple[str, int | None, int | None]:
-    page = m.group(1) if (m := _PAGE.search(rest)) else ""
-    start = end = None
-    if m := _LOC.search(rest):
-        start = int(m.group(1))
-        end = start
-        if m.group(2):
-            tail = m.group(2)
-            # older devices abbreviate the end: "Loc. 410-12" is 410-412
-            end = int(m.group(1)[: max(0, len(m.group(1)) - len(tail))] + tail)
-            if end < start:
-                end = start
-    return page, start, end
+def _location(line: str) -> tuple[str, int | None, int | None]:
+    """(page, first location, last location) of a kind line, in its own language."""
+    found = kind_of(line)
+    return where(line, found[1] if found else "en")
 
 
 def _parse(lines: list[str], first: int) -> _Entry | str:
@@ -119,14 +110,13 @@ def _parse(lines: list[str], first: int) -> _Entry | str:
         return ""
     if len(lines) < 2:
         return f"entry at line {first} has a title line but no Highlight/Note/Bookmark line"
-    m = _KIND.match(lines[1].strip())
-    if not m:
+    found = kind_of(lines[1])
+    if not found:
         return f"entry at line {first}: line {first + 1} is not a '- Your Highlight/Note/Bookmark' line"
-    rest = m.group(2)
-    page, start, end = _location(rest)
-    added = lenient_date(a.group(1)) if (a := _ADDED.search(rest)) else None
+    kind, lang = found
+    page, start, end = where(lines[1], lang)
     text = " ".join(t.strip() for t in lines[2:] if t.strip())
-    return _Entry(first, m.group(1).lower(), text, page, start, end, added)
+    return _Entry(first, kind, text, page, start, end, added_date(lines[1], lang))
 
 
 def _same_passage(old: _Entry, new: _Entry) -> bool:
@@ -199,7 +189,7 @@ def _add(book: _Book, entry: _Entry, cut: bool) -> None:
             f"read: kindle: the file ends inside the entry at line {entry.line} "
             f"(no closing {SEPARATOR}): read as far as it goes"
         )
-    if entry.kind in ("highlight", "clip") and entry.text.startswith("<") and _LIMIT.search(entry.text):
+    if entry.kind in ("highlight", "clip") and is_limit_placeholder(entry.text):
         book.reasons.append(f"read: kindle: line {entry.line}: clipping-limit placeholder dropped")
     elif entry.kind != "bookmark" and not entry.text:
         book.reasons.append(f"read: kindle: {entry.kind} at line {entry.line} has no text; skipped")
