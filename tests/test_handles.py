@@ -47,6 +47,8 @@ def test_author_lines_and_person_pages_say_whose_handle_it_is():
     curated = ("@kpod", "organization")
     assert join_handles({"kpod": curated}, owners, [(*curated, [])])["kpod"] == curated
     assert same_as(pages, owners) == {"@kpod": "Kay Pod"}
+    one_word = [("Kestrel", "person", []), ("@kestrel_pod", "person", [])]  # the handle starts with it
+    assert handle_owners(one_word, []) == {"kestrelpod": "Kestrel"}
 
 
 def entities_of(ws: Workspace) -> dict[str, list[str]]:

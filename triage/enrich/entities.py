@@ -289,7 +289,7 @@ def rank_entities(
     # @handles join the person whose name they spell, else stand as a person of their own.
     for handle, start in handles or []:
         hk = key(handle)
-        hk = hk if hk in known else _page_of_handle(handle, known) or hk
+        hk = hk if hk in known else page_of_handle(handle, known) or hk
         if hk in known:
             page = add(known[hk][0], known[hk][1], start)
             if page:
@@ -339,7 +339,7 @@ def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
     return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
 
 
-def _page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
+def page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
     """The key of the vault's one-word person page the handle starts with: "@dwarkesh_sp" is
     "Dwarkesh" (the handle's first part, cut at "_" or a capital, is the page's name)."""
     first = key(re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)[0])

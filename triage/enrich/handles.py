@@ -3,7 +3,9 @@
 A handle on its own gets a page of its own ("@kestrel_pod"). When the vault says whose handle it
 is, the handle belongs to that person's page, whichever came first:
 - an author line "Name (@handle)" of any note in the vault (or of this run);
-- a person page (not itself named as a handle) listing the handle among its `aliases`.
+- a person page (not itself named as a handle) listing the handle among its `aliases`;
+- a one-word person page the handle starts with ("@kestrel_pod" and "Kestrel",
+  `triage.enrich.entities.page_of_handle`).
 
 A handle page the user has curated (a type other than person, or aliases other than spellings
 of the handle) keeps its handle: what the user writes on an entity page wins. A bare handle page
@@ -19,6 +21,7 @@ import re
 from collections.abc import Iterable
 
 from .canon import key
+from .entities import page_of_handle
 
 Page = tuple[str, str, list[str]]
 """An entity page: name, type, aliases."""
@@ -56,6 +59,11 @@ def handle_owners(pages: Iterable[Page], authors: Iterable[str]) -> dict[str, st
         found = author_handle(author)
         if found and key(found[0]) != key(found[1]):
             out.setdefault(key(found[1]), found[0])
+    named = {key(n): (n, t) for n, t, _ in pages}
+    for page in pages:  # "@kestrel_pod" and the one-word person page "Kestrel" (`page_of_handle`)
+        first = page_of_handle(page[0][1:], named) if bare_handle_page(page) else None
+        if first:
+            out.setdefault(key(page[0]), named[first][0])
     return out
 
 

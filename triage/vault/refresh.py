@@ -51,9 +51,10 @@ def refresh_pages(
     for name, (type_, _) in entity_info.items():
         types.setdefault(name, type_)
     joined = _same_as(entity_pages, entity_info, records)
-    for handle, owner in joined.items():  # an owner only an author line names gets a page
+    for handle, owner in joined.items():  # a new owner's page records the handle
         types.setdefault(owner, "person")
-        entity_info.setdefault(owner, ("person", [handle]))
+        aliases = entity_info.setdefault(owner, ("person", []))[1]
+        aliases.extend([handle] if handle not in aliases else [])
     written = 0
 
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
