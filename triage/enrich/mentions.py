@@ -62,7 +62,11 @@ def doc_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool = False) -> lis
     asides = [m.span() for m in IMAGE_DESCRIPTION.finditer(ch.text)]
     return [
         m
-        for m in (*_entity_mentions(doc, ch, lex, short), *_name_mentions(doc, ch, lex))
+        for m in (
+            *_entity_mentions(doc, ch, lex, short),
+            *_name_mentions(doc, ch, lex),
+            *_models(doc, lex, ch),
+        )
         if not any(a <= m.start - ch.offset < b for a, b in asides)
     ]
 
@@ -146,6 +150,42 @@ def _host(ent: Span, lex: Lexicon) -> Span | None:
     if not all(t.is_alpha and t.is_title and not lex.in_dictionary(t.text, t.lemma_) for t in name):
         return None
     return name
+
+
+MONTHS = {*"jan feb mar apr may jun june jul july aug sep sept oct nov dec".split()}
+NAMED = {*SPACY_TYPES, "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
+"""NER labels that already say what a token is."""
+
+
+def _models(doc: Doc, lex: Lexicon, ch: Layout) -> list[Mention]:
+    """Products named by a name and a model number that NER missed: "Xiaomi Mi 6", "iPhone 7",
+    "Saab 900" (a name no dictionary knows, one to three digits after it, no year, no time)."""
+    out = []
+    for tok in doc[1:]:
+        word = doc[tok.i - 1]
+        if tok.ent_type_ in NAMED or word.ent_type_ in NAMED:
+            continue
+        after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+        if not (tok.is_digit and len(tok) <= 3) or after in (":", "."):
+            continue
+        if not _model_word(word, lex):
+            continue
+        first = doc[word.i - 1] if word.i and _model_word(doc[word.i - 1], lex, brand=True) else word
+        span = doc[first.i : tok.i + 1]
+        out.append(_mention(ch, span, span.end_char, "product", proper=True))
+    return out
+
+
+def _model_word(tok: Token, lex: Lexicon, brand: bool = False) -> bool:
+    """A word that can name a product line: capitalised or camel case ("Mi", "iPhone"), no
+    dictionary word, month, chat word or shouted word."""
+    text = tok.text
+    shape = text[:1].isupper() or (text[:1].islower() and any(c.isupper() for c in text[1:]))
+    if not (tok.is_alpha and len(text) >= 2 and shape) or (text.isupper() and len(text) > 3):
+        return False
+    if tok.is_stop or text.lower() in MONTHS or is_chat(text):
+        return False
+    return brand or not lex.in_dictionary(text, tok.lemma_)
 
 
 def _mention(ch: Layout, span: Span, end_char: int, type_: str, text: str = "", **flags: bool) -> Mention:
