@@ -109,3 +109,45 @@ def test_a_new_entity_page_records_the_variants_seen(ws, nlp):
     pages = {p.name: p for p in load_entity_pages(ws.vault)}
     assert "United States" in pages and "USA" not in pages and "US" not in pages
     assert {"USA", "US"} & set(pages["United States"].aliases)
+
+
+def test_a_name_cut_out_of_a_quoted_title_has_no_type_of_its_own():
+    cut = Mention('the Kestrel "Big Ideas on Energy', "organization", 40)  # NER ran into the title
+    assert names([cut]) == {}
+    host = Mention("Kestrel", "person", 90, guessed=True, titled=True)  # "the Kestrel Podcast"
+    assert names([cut, host]) == {"Kestrel": ("person", [])}
+    assert names([cut], known={"kestrel": ("Kestrel", "person")}) == {"Kestrel": ("person", [])}
+
+
+def test_one_word_named_once_is_no_person_in_an_essay():
+    once = Mention("Varnholt", "person", 700)
+    assert names([once]) == {}
+    assert "Varnholt" in names([once, Mention("Varnholt", "person", 900)])
+    assert "Varnholt" in names([once], length=SHORT_POST - 1)  # a post: one mention is all there is
+    assert "Varnholt" in names([Mention("Varnholt", "person", 5, titled=True)])  # "Dr Varnholt"
+
+
+def test_a_handle_ending_in_an_organisation_word_is_an_organisation():
+    assert names([], handles=[("orchid_AI", 30)]) == {"@orchid_AI": ("organization", [])}
+    assert names([], handles=[("OrchidLabs", 30)]) == {"@OrchidLabs": ("organization", [])}
+    assert names([], handles=[("lena_okafor", 30)]) == {"@lena_okafor": ("person", [])}
+
+
+@pytest.mark.nlp
+def test_a_show_names_its_host_and_a_name_part_is_no_organisation(nlp):
+    from pathlib import Path
+
+    from triage.enrich.nlp import analyze
+    from triage.note import Note
+
+    body = (
+        "Varnholt (of House Tremaine) runs the Varnholt Podcast, which many engineers in Oslo "
+        "listen to. "
+        + "The episodes cover grid storage, transmission and permitting at length. " * 6
+        + 'This year Varnholt announced the Varnholt "Open Questions on Energy" essay prize.'
+    )
+    note = Note(source=Path("x.md"), body=body, title="")
+    analyze([note], nlp, max_entities=20)
+    found = {e.name: e.type for e in note.entities}
+    assert found.get("Varnholt") == "person"  # the host of "the Varnholt Podcast"
+    assert "House" not in found and "House Tremaine" not in found

@@ -116,3 +116,10 @@ def test_laughter_is_no_part_of_a_name():
 
     assert is_chat("hahahahahaha") and is_chat("Lololol") and is_chat("lol")
     assert not is_chat("Halo") and not is_chat("Hilary") and not is_chat("Jojo")
+
+
+def test_a_name_and_a_model_number_make_a_product(nlp):
+    assert entities(nlp, "got the new Pixelbook 2 today") == [("Pixelbook 2", "product")]
+    assert entities(nlp, "I play BF 4 with my brother every night") == [("BF 4", "product")]
+    assert entities(nlp, "Step 2 was the hard part") == []  # a dictionary word, not a product line
+    assert not any(t == "product" for _, t in entities(nlp, "see you on June 16 then"))

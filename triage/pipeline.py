@@ -173,10 +173,12 @@ def _run(
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
+        from .enrich.handles import handle_owners, join_handles
         from .enrich.nlp import known_from_pages
 
         pages = [(p.name, p.type, p.aliases) for p in entity_pages]
-        known = known_from_pages(pages)
+        authors = [*(str(r.get("author") or "") for r in records), *(n.author or "" for n in notes)]
+        known = join_handles(known_from_pages(pages), handle_owners(pages, authors), pages)
         if nlp is None:
             from .enrich.nlp import load_nlp, ruler_patterns
 

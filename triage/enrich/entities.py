@@ -64,13 +64,20 @@ class Mention:
 
 def canonical(text: str) -> str:
     """The cleaned display form of a mention ('' if nothing usable is left)."""
+    return _canonical(text)[0]
+
+
+def _canonical(text: str) -> tuple[str, bool]:
+    """`canonical`, and whether the mention was cut short: NER ran on into a quoted title
+    ('the Acme "Big Ideas'), so its type belongs to the longer span, not to the name kept."""
+    cut = False
     if re.fullmatch(r"\s*(?:[A-Z]\.){2,}\s*", text):  # "U.S." -> "US": no dots to lose in a file name
-        return text.replace(".", "").strip()
+        return text.replace(".", "").strip(), False
     text = _DEBRIS.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip()
     quote = re.search(r"(?<=\w)\s*[\"“”]", text)
     if quote and len(re.findall(r"[\"“”]", text)) % 2:  # 'Dwarkesh "Big Questions on AI': NER ran
-        text = text[: quote.start()]  # into a quoted title; the name is what comes before it
+        text, cut = text[: quote.start()], True  # into a quoted title; the name is what comes before it
     text = _EDGE.sub("", text)
     text = _POSSESSIVE.sub("", text)
     text = re.sub(r"^(?:the|The|THE)\s+", "", text)
@@ -78,7 +85,7 @@ def canonical(text: str) -> str:
     if text.count("(") != text.count(")"):
         text = text.split("(")[0] if text.count("(") > text.count(")") else text.replace(")", "")
     text = _EDGE.sub("", text)
-    return text
+    return text, cut
 
 
 ORG_SUFFIX = re.compile(
@@ -192,7 +199,10 @@ def rank_entities(
     def weight(start: int, emphasis: bool) -> float:
         return (1.0 - 0.5 * (start / max(text_length, 1))) * (2.0 if emphasis else 1.0)
 
-    def add(name: str, type_: str, start: int, m: Mention | None = None) -> _Group | None:
+    def add(
+        name: str, type_: str, start: int, m: Mention | None = None, partial: bool = False
+    ) -> _Group | None:
+        """Count one mention; a `partial` one (cut short, see `_canonical`) adds no type of its own."""
         m = m or Mention(name, type_, start)
         seen, k = name, key(name)
         page = known.get(k) or _variant_page(k, known)
@@ -206,7 +216,8 @@ def rank_entities(
         g.forms[name] += 1
         if key(seen) != k or page:
             g.aliases.add(seen)
-        (g.guesses if m.guessed else g.types)[refine_type(name, type_)] += 1
+        if page or not partial:
+            (g.guesses if m.guessed else g.types)[refine_type(name, type_)] += 1
         g.common &= m.common
         g.given |= m.given
         g.score += weight(start, m.emphasis)
@@ -218,11 +229,12 @@ def rank_entities(
         return g
 
     # A lowercase form ("anthropic") is junk on its own, but counts when a proper form is also seen.
-    names = [canonical(m.text) for m in mentions]
+    cleaned = [_canonical(m.text) for m in mentions]
+    names = [n for n, _ in cleaned]
     named = [m for m, n in zip(mentions, names, strict=True) if m.type == "organization" and not acronym(n)]
     orgs = ({m.start for m in named}, {m.start + len(m.text) for m in named})
     proper = {key(n) for n in names if n and not is_junk(n, "")}
-    for m, name in zip(mentions, names, strict=True):
+    for m, (name, cut) in zip(mentions, cleaned, strict=True):
         if not name or name.startswith("@"):
             continue
         k = key(name)
@@ -230,9 +242,11 @@ def rank_entities(
             continue
         if k not in known and m.common and not m.given and shouted(name, m.proper):
             continue
-        g = add(name, m.type, m.start, m)
+        g = add(name, m.type, m.start, m, partial=cut)
         if g and m.type == "organization" and acronym(name):
             g.evidence |= _listed(m, orgs)
+    for k in [k for k, g in groups.items() if not g.types and not g.guesses]:
+        del groups[k]  # seen only cut short out of a longer name: nothing says what it is
 
     # Title-case headings fool NER: a name must also appear in the text itself. A single
     # capitalised word seen once, at a sentence start, is most likely a common word.
@@ -275,7 +289,7 @@ def rank_entities(
     # @handles join the person whose name they spell, else stand as a person of their own.
     for handle, start in handles or []:
         hk = key(handle)
-        hk = hk if hk in known else _page_of_handle(handle, known) or hk
+        hk = hk if hk in known else page_of_handle(handle, known) or hk
         if hk in known:
             page = add(known[hk][0], known[hk][1], start)
             if page:
@@ -294,7 +308,7 @@ def rank_entities(
             if camel and len(spelled.split()) > len(g.display.split()) and key(spelled) == hk:
                 g.forms[spelled] += max(g.forms.values()) + 1  # @DarioAmodei names "Dario" in full
         else:
-            add("@" + handle, "person", start)
+            add("@" + handle, handle_type(handle), start)
 
     for k in [k for k, g in groups.items() if not g.evidence and _unproven(g, text_length)]:
         del groups[k]
@@ -307,6 +321,16 @@ def rank_entities(
     return out
 
 
+def handle_type(handle: str) -> str:
+    """A handle is a person's unless its last part is an organisation's word: "@samaya_AI",
+    "@AcmeLabs", "@acme_hq" are organisations."""
+    last = re.split(r"_|(?<=[a-z])(?=[A-Z])", handle.strip("_"))[-1]
+    return "organization" if re.fullmatch(_HANDLE_ORG, last) else "person"
+
+
+_HANDLE_ORG = re.compile(r"AI|ai|HQ|hq|Labs?|labs?|Inc|inc|Corp|corp|Official|official|News|news|Team|team")
+
+
 def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
     """An organisation's name stands next to `m` in a list ("CATL and Tesla", "Tesla, CATL"):
     `orgs` holds where the other organisations' names start and end."""
@@ -315,7 +339,7 @@ def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
     return any(end + gap in starts or m.start - gap in ends for gap in range(1, 6))
 
 
-def _page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
+def page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
     """The key of the vault's one-word person page the handle starts with: "@dwarkesh_sp" is
     "Dwarkesh" (the handle's first part, cut at "_" or a capital, is the page's name)."""
     first = key(re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)[0])
@@ -340,15 +364,18 @@ def _unproven(g: _Group, text_length: int) -> bool:
     - an acronym or a common noun as an organisation ("UBI", "Honey"), unless the name has an
       organisation word ("Acme Labs") or, for a common noun, is written as a name mid-sentence
       at least twice ("Amazon");
-    - in a capture longer than a post, a lone given name as a person ("Dylan"), and a given name
-      that is no English word as a place ("Claude"; the dictionary knows "India" and "Florence")."""
+    - in a capture longer than a post, a lone given name as a person ("Dylan"), one word named
+      once as a person ("Krutrim has been going the full-stack route": NER's guess, nothing else
+      says so), and a given name that is no English word as a place ("Claude"; the dictionary
+      knows "India" and "Florence")."""
     one_word = len(g.display.split()) == 1
     if g.type == "organization" and not has_org_word(g.display):
         return acronym(g.display) or (g.common and g.mid < 2) or text_length < SHORT_POST
     if text_length < SHORT_POST or not one_word:
         return False
     if g.type == "person":
-        return g.given
+        once = sum(g.forms.values()) == 1 and not g.display.startswith("@")
+        return g.given or once
     return g.type == "place" and g.person_like
 
 

@@ -7,7 +7,8 @@ lists, these rules repair what it gets wrong, and `triage.enrich.entities` then 
   with a given name), "Canelo vs Julio César" (always);
 - chat words are trimmed off a name's ends: "Crissy lol" -> "Crissy";
 - a stage name or title makes a person: "DJ Khaled", "Lil Yachty" (kept in the name), "Dr Chen"
-  (left out of it);
+  (left out of it); so does a show named after its host ("the Kestrel Podcast": "Kestrel");
+- a one-word organisation NER cut off the front of a longer name is dropped ("House Amodei");
 - a given name takes the family name NER left out: "Kylie minogue";
 - a given name NER typed as an organisation or a place reads as a person (`Mention.given`; the
   type itself is decided in `entities`). In longer text only for names common in
@@ -39,6 +40,8 @@ STAGE = {"dj", "lil", "mc", "lord", "papa", "mama", "uncle", "auntie"}
 """Words before a name that are part of how the person is called: kept in the name."""
 TITLES = {"mr", "mrs", "ms", "dr", "sir", "dame", "president", "senator", "governor", "coach", "professor"}
 """Titles before a name: they make it a person's, and are left out of it."""
+SHOWS = {"podcast", "show", "newsletter", "hour", "vlog", "substack"}
+"""Words that end the name of a show named after its host ("the Kestrel Podcast")."""
 
 
 class Layout(Protocol):
@@ -59,7 +62,11 @@ def doc_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool = False) -> lis
     asides = [m.span() for m in IMAGE_DESCRIPTION.finditer(ch.text)]
     return [
         m
-        for m in (*_entity_mentions(doc, ch, lex, short), *_name_mentions(doc, ch, lex))
+        for m in (
+            *_entity_mentions(doc, ch, lex, short),
+            *_name_mentions(doc, ch, lex),
+            *_models(doc, lex, ch),
+        )
         if not any(a <= m.start - ch.offset < b for a, b in asides)
     ]
 
@@ -70,6 +77,11 @@ def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Me
         type_ = SPACY_TYPES.get(ent.label_)
         if type_ is None:
             continue
+        if type_ == "organization" and _cut_off(ent):
+            continue
+        host = _host(ent, lex)
+        if host is not None:
+            out.append(_mention(ch, host, host.end_char, "person", proper=True, guessed=True, titled=True))
         parts = [p for p in (_trim_chat(p) for p in _split(ent, lex)) if len(p)]
         if type_ in ("person", "place"):
             parts = [_trim_words(p, lex) for p in parts]
@@ -114,6 +126,66 @@ def _name_mentions(doc: Doc, ch: Layout, lex: Lexicon) -> list[Mention]:
         span = doc[tok.i : end]
         out.append(_mention(ch, span, span.end_char, "person", proper=True, given=True, guessed=True))
     return out
+
+
+def _cut_off(ent: Span) -> bool:
+    """A one-word organisation NER cut off the front of a longer name: a capitalised proper noun
+    follows it, untagged or a person ("House Amodei", "Acme Widget"): the mention is of that
+    name, not of an organisation."""
+    if len(ent) != 1 or ent.end >= len(ent.doc) or ent.doc[ent.end - 1].whitespace_ != " ":
+        return False
+    nxt = ent.doc[ent.end]
+    return nxt.pos_ == "PROPN" and nxt.is_title and nxt.ent_type_ in ("", "PERSON")
+
+
+def _host(ent: Span, lex: Lexicon) -> Span | None:
+    """The person a show is named after: "the Kestrel Podcast" -> "Kestrel" (one or two capitalised
+    words no dictionary knows before a show word); None if the entity is no such show."""
+    if len(ent) < 2 or ent[-1].lower_ not in SHOWS:
+        return None
+    start = ent.start + (ent[0].lower_ == "the")
+    name = ent.doc[start : ent.end - 1]
+    if not 1 <= len(name) <= 2:
+        return None
+    if not all(t.is_alpha and t.is_title and not lex.in_dictionary(t.text, t.lemma_) for t in name):
+        return None
+    return name
+
+
+MONTHS = {*"jan feb mar apr may jun june jul july aug sep sept oct nov dec".split()}
+NAMED = {*SPACY_TYPES, "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
+"""NER labels that already say what a token is."""
+
+
+def _models(doc: Doc, lex: Lexicon, ch: Layout) -> list[Mention]:
+    """Products named by a name and a model number that NER missed: "Xiaomi Mi 6", "iPhone 7",
+    "Saab 900" (a name no dictionary knows, one to three digits after it, no year, no time)."""
+    out = []
+    for tok in doc[1:]:
+        word = doc[tok.i - 1]
+        if tok.ent_type_ in NAMED or word.ent_type_ in NAMED:
+            continue
+        after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
+        if not (tok.is_digit and len(tok) <= 3) or after in (":", "."):
+            continue
+        if not _model_word(word, lex):
+            continue
+        first = doc[word.i - 1] if word.i and _model_word(doc[word.i - 1], lex, brand=True) else word
+        span = doc[first.i : tok.i + 1]
+        out.append(_mention(ch, span, span.end_char, "product", proper=True))
+    return out
+
+
+def _model_word(tok: Token, lex: Lexicon, brand: bool = False) -> bool:
+    """A word that can name a product line: capitalised or camel case ("Mi", "iPhone"), no
+    dictionary word, month, chat word or shouted word."""
+    text = tok.text
+    shape = text[:1].isupper() or (text[:1].islower() and any(c.isupper() for c in text[1:]))
+    if not (tok.is_alpha and len(text) >= 2 and shape) or (text.isupper() and len(text) > 3):
+        return False
+    if tok.is_stop or text.lower() in MONTHS or is_chat(text):
+        return False
+    return brand or not lex.in_dictionary(text, tok.lemma_)
 
 
 def _mention(ch: Layout, span: Span, end_char: int, type_: str, text: str = "", **flags: bool) -> Mention:

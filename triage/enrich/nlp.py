@@ -28,6 +28,7 @@ from ..errors import ModelError
 from ..note import Note
 from ..text import blocks, bold_spans, first_sentences, shorten, word_count
 from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
+from .handles import author_handle
 from .highlights import select_from_highlights
 from .insights import Sentence, score, select_insights, select_synopsis
 from .lexicon import Lexicon, load_lexicon
@@ -266,11 +267,13 @@ def finish(
     note.evidence = round(100 * (numbers + ents + quotes) / max(note.words, 1), 2)
 
     handles = [(m.group(1), m.start()) for m in _HANDLE.finditer(note.words_text())]
-    author = re.match(r"^\s*(.+?)\s*\(@([A-Za-z0-9_]{2,30})\)\s*$", note.author or "")
+    author = author_handle(note.author or "")
     if author:  # "Priya Raman (@priya_evals)": the handle and the name are one person
-        name = author.group(1)
-        known = {key(form): (name, "person") for form in (name, author.group(2))} | known
+        known = {key(form): (author[0], "person") for form in author} | known
     extracted = rank_entities(mentions, max(len(note.clean_text), 1), handles, known, max_entities)
+    for e in extracted:  # the author's page records the handle (`triage.enrich.handles`)
+        if author and e.type == "person" and key(e.name) == key(known[key(author[1])][0]):
+            e.aliases = sorted({*e.aliases, "@" + author[1]})
     given = note.given
     note.entities = (
         merge_given(given["entities"], extracted, max_entities) if "entities" in given else extracted

@@ -114,9 +114,14 @@ def build_pages(
     wanted: Callable[[str], bool] | None = None,
     failed: list[dict[str, str]] | None = None,
     suggestions: list[Suggestion] | None = None,
+    same_as: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Every fully generated page, plus the managed region of every entity page (key `entities/X.md`);
-    with `wanted`, just the pages it accepts (the groupings are still computed over every note)."""
+    with `wanted`, just the pages it accepts (the groupings are still computed over every note).
+    `same_as`: entity page -> the page it is the same entity as (a handle's page -> its owner's,
+    `triage.enrich.handles`): notes linking the first are listed on the second, which the first
+    points to."""
+    same_as = same_as or {}
     notes = [r for r in records if r.problem is None]
     by_topic: dict[str, list[Item]] = defaultdict(list)
     by_entity: dict[str, list[Item]] = defaultdict(list)
@@ -128,7 +133,7 @@ def build_pages(
         item = items_of[r.path]
         for t in r.strings("topics"):
             by_topic[t].append(item)
-        for e in dict.fromkeys(r.entities):
+        for e in dict.fromkeys(same_as.get(e, e) for e in r.entities):
             by_entity[e].append(item)
         by_teleology[str(r.get("teleology", ""))].append(item)
         by_tier[str(r.get("signal_tier", ""))].append(item)
@@ -202,8 +207,25 @@ def build_pages(
         if wanted is not None and not wanted(f"{ENTITIES_DIR}/{name}.md"):
             continue
         pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
-            name=name, type=entity_types.get(name, "unknown"), items=_sorted(entries), begin=BEGIN, end=END
+            name=name,
+            type=entity_types.get(name, "unknown"),
+            items=_sorted(entries),
+            same_as="",
+            begin=BEGIN,
+            end=END,
         )
+
+    linked = {e for r in notes for e in r.entities}
+    for name, owner in same_as.items():
+        if name in linked and (wanted is None or wanted(f"{ENTITIES_DIR}/{name}.md")):
+            pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
+                name=name,
+                type=entity_types.get(name, "unknown"),
+                same_as=owner,
+                items=[],
+                begin=BEGIN,
+                end=END,
+            )
 
     counts = Counter(str(r.get("status", "")) for r in notes)
     topic_counts = sorted(((label, n) for _, label, _, n in topics if n), key=lambda t: (-t[1], t[0]))

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment
 
 from ..config import Rules, Taxonomy
+from ..enrich.canon import key
+from ..enrich.handles import handle_owners, same_as
 from .catalog import (
     ENTITIES_DIR,
     EntityPage,
@@ -48,12 +50,18 @@ def refresh_pages(
     types = {p.name: p.type for p in entity_pages}
     for name, (type_, _) in entity_info.items():
         types.setdefault(name, type_)
+    joined = _same_as(entity_pages, entity_info, records)
+    for handle, owner in joined.items():  # a new owner's page records the handle
+        types.setdefault(owner, "person")
+        aliases = entity_info.setdefault(owner, ("person", []))[1]
+        aliases.extend([handle] if handle not in aliases else [])
     written = 0
 
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
-        return only is None or rel in only or not (writer.vault / rel).exists()
+        return only is None or rel in only or not (writer.vault / rel).exists() or rel in also
 
-    pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [])
+    also = {f"{ENTITIES_DIR}/{n}.md" for pair in joined.items() for n in pair}
+    pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [], joined)
     for rel, text in pages.items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel
@@ -66,3 +74,16 @@ def refresh_pages(
             text = merged
         written += writer.write(rel, text)
     return written
+
+
+def _same_as(
+    entity_pages: list[EntityPage], entity_info: dict[str, tuple[str, list[str]]], records: list[Record]
+) -> dict[str, str]:
+    """Bare handle page -> the page of the person the vault says the handle belongs to
+    (`triage.enrich.handles`); an owner known by an author line only is named as the vault's page
+    of that name, if there is one."""
+    pages = [(p.name, p.type, p.aliases) for p in entity_pages]
+    pages += [(n, t, a) for n, (t, a) in entity_info.items()]
+    owners = handle_owners(pages, (str(r.get("author") or "") for r in records if r.problem is None))
+    by_key = {key(n): n for n, _, _ in pages}
+    return {h: by_key.get(key(o), o) for h, o in same_as(pages, owners).items()}
