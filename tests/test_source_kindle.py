@@ -12,11 +12,11 @@ from triage.note import Highlight
 from triage.sources import kindle, kindle_locales
 from triage.sources.common import book_key, person_names
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -211,7 +211,7 @@ def test_plain_text_essay_is_not_a_clippings_file():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("kindle-clippings.txt")))
+@given(data=mutated_bytes(fixture("kindle-clippings.txt")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("kindle-clippings.txt", data)
 
@@ -228,7 +228,7 @@ def test_end_to_end_one_note_per_book(tmp_path, nlp):
     ]
     for title, props in notes:
         assert props["source_tool"] == "kindle" and props["format"] == "book"
-        assert chrome_in(title, props) == []
+        assert chrome_in(props, title) == []
 
 
 # --- devices set to other languages ---------------------------------------------------------------
@@ -499,13 +499,13 @@ def test_unreadable_localized_date_leaves_the_date_out():
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=mutated(fixture("kindle-de.txt")))
+@given(data=mutated_bytes(fixture("kindle-de.txt")))
 def test_mutated_german_file_raises_only_capture_error(data):
     reads_or_explains("kindle-de.txt", data)
 
 
 @settings(max_examples=100, deadline=None)
-@given(data=mutated(fixture("kindle-ja.txt")))
+@given(data=mutated_bytes(fixture("kindle-ja.txt")))
 def test_mutated_japanese_file_raises_only_capture_error(data):
     reads_or_explains("kindle-ja.txt", data)
 
@@ -517,6 +517,6 @@ def test_end_to_end_german_device(tmp_path, nlp):
     assert sorted(title for title, _ in notes) == ["Die Ordnung der Flüsse", "Kleine Theorie des Wartens"]
     for title, props in notes:
         assert props["source_tool"] == "kindle" and props["format"] == "book"
-        assert chrome_in(title, props) == []
+        assert chrome_in(props, title) == []
         for chrome in ("Markierung", "Hinzugefügt", "Position", "Lesezeichen"):
             assert chrome not in str(props), chrome

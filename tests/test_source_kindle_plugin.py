@@ -11,11 +11,11 @@ from triage.note import Highlight
 from triage.sources import kindle_plugin
 from triage.sources.common import book_key
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -113,7 +113,7 @@ def test_detects_by_structure_not_name():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("kindle-plugin.md")))
+@given(data=mutated_bytes(fixture("kindle-plugin.md")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("kindle-plugin.md", data)
 
@@ -126,4 +126,4 @@ def test_end_to_end(tmp_path, nlp):
     assert title == "Designing Quiet Systems (2nd Edition)"
     assert props["source_tool"] == "kindle" and props["url"] == "https://www.amazon.com/dp/B0QUIET123"
     assert props["asin"] == "B0QUIET123"
-    assert chrome_in(title, props) == []
+    assert chrome_in(props, title) == []

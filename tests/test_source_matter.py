@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from triage.note import Highlight
 from triage.sources import matter
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -103,7 +103,7 @@ def test_detects_by_structure_not_name():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("matter.md")))
+@given(data=mutated_bytes(fixture("matter.md")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("matter.md", data)
 
@@ -115,4 +115,4 @@ def test_end_to_end(tmp_path, nlp):
     ((title, props),) = notes
     assert title == "The Hidden Cost of fsync: Durability vs. Throughput"
     assert props["source_tool"] == "matter" and str(props["published_date"]) == "2023-11-02"
-    assert chrome_in(title, props) == []
+    assert chrome_in(props, title) == []

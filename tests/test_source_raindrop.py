@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from triage.note import Highlight
 from triage.sources import raindrop
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -107,7 +107,7 @@ def test_detects_by_structure_not_name():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("raindrop.md")))
+@given(data=mutated_bytes(fixture("raindrop.md")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("raindrop.md", data)
 
@@ -120,4 +120,4 @@ def test_end_to_end(tmp_path, nlp):
     assert title == 'The Slow Web: Why "Fast" Stopped Meaning Better'
     assert props["source_tool"] == "raindrop" and props["raindrop_id"] == 771234567
     assert "raindrop_highlights" not in props
-    assert chrome_in(title, props) == []
+    assert chrome_in(props, title) == []

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from triage.note import Highlight
 from triage.sources import snipd
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -109,7 +109,7 @@ def test_detects_by_structure_not_name():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("snipd.md")))
+@given(data=mutated_bytes(fixture("snipd.md")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("snipd.md", data)
 
@@ -121,4 +121,4 @@ def test_end_to_end(tmp_path, nlp):
     ((title, props),) = notes
     assert props["platform"] == "podcast" and props["format"] == "podcast"
     assert "[[Priya Raman]]" in props["entities"]
-    assert chrome_in(title, props) == []
+    assert chrome_in(props, title) == []

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from triage.note import Highlight
 from triage.sources import zotero
 
-from .capture_checks import (
+from .capture_helpers import (
     chrome_in,
     document,
     fixture,
-    mutated,
+    mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
@@ -108,7 +108,7 @@ def test_detects_by_structure_not_name():
 
 
 @settings(max_examples=150, deadline=None)
-@given(data=mutated(fixture("zotero.md")))
+@given(data=mutated_bytes(fixture("zotero.md")))
 def test_mutations_raise_only_capture_error(data):
     reads_or_explains("zotero.md", data)
 
@@ -119,4 +119,4 @@ def test_end_to_end(tmp_path, nlp):
     assert report.failed == []
     ((title, props),) = notes
     assert title == "Raman and Okafor (2023)" and props["format"] == "paper"
-    assert chrome_in(title, props) == []
+    assert chrome_in(props, title) == []
