@@ -10,8 +10,10 @@ minister's stance, not the author's; a sentence inside a longer quotation has no
 
 - `stance`: the author takes a position: "I believe", "in my view", "we should", "it is unfair",
   "the point is", "the short answer is", "my view is", "here is my conclusion", "what we learned
-  is", "this paper shows / we propose" (a paper's claim of contribution). Not in a question someone
-  asks ("asks whether we should..."), nor "to be fair".
+  is", "this paper shows / we propose" (a paper's claim of contribution), an evaluating adverb
+  opening the sentence ("Unfortunately, ...", "Frankly, ..."). Not in a question someone asks
+  ("asks whether we should..."), nor after someone else's words ("the mayor said the city should",
+  "Moore's law states that the count should double"), nor "to be fair".
 - `conclusion`: "therefore", "in conclusion", "that is why", "all in all".
 - `example`: "for instance", "for example", "take the case of", "imagine", "suppose".
 - `concession`: the view the author answers: "admittedly", "of course", "some people think",
@@ -65,7 +67,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"verdict|bottom line|lesson)\b|"
         r"\b(?:this|our|the) (?:paper|work|study|essay|article|thesis|analysis|post|piece) "
         r"(?:shows|argues|proposes|demonstrates|finds|establishes|suggests|claims)\b|"
-        r"\b(?:i|we) (?:show|demonstrate|find|found|establish|introduce|present)\b",
+        r"\b(?:i|we) (?:show|demonstrate|find|found|establish|introduce|present)\b|"
+        r"^(?:unfortunately|fortunately|sadly|frankly|honestly|bluntly|clearly|obviously|crucially|"
+        r"ironically|tellingly|worse|better still|put simply|simply put)\b",
     ),
     "conclusion": re.compile(
         r"^(?:so|thus|hence|therefore|consequently|overall|ultimately|in short|in sum|in summary|"
@@ -150,6 +154,13 @@ _PLANS = re.compile(
 no stance cue ("I think we will lose" keeps its)."""
 _ASKED = re.compile(r"\b(?:whether|(?:asks?|asked|asking|wonders?|wondered|wondering) (?:\w+ )?if)\b.*")
 """A question someone asks ("asks whether we should split it") is no stance of the author's."""
+_REPORTED = re.compile(
+    r"(?<!\bi )(?<!\bwe )\b(?:states|stated|says|said|claims|claimed|argues|argued|predicts|predicted|"
+    r"tells|told|thinks|believes|believed|writes|wrote|insists|insisted|warns|"
+    r"warned)\b"
+)
+"""What someone else says or thinks, without quotation marks ("Moore's law states that the count
+should double", "the minister said the country must act"): a stance after it is theirs."""
 _EXPERIENCE = re.compile(
     r"^(?:i|we|my \w+ and i)\b.*\b(?:for|over|in) (?:the (?:last|past) )?(?:(?:\d+|a|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve|several|many|a few|few) )?(?:years?|months?|weeks?|"
@@ -177,8 +188,11 @@ def cues(text: str) -> frozenset[str]:
     own = re.sub(r"^[\W\d]+", "", unquoted(text).lower())  # "1. For instance", "— Admittedly"
     own = _PLANS.sub(" ", own)
     found = {name for name, pattern in CUES.items() if pattern.search(own)}
-    if "stance" in found and not CUES["stance"].search(_ASKED.sub(" ", own)):
-        found.discard("stance")
+    if "stance" in found:
+        reported = _REPORTED.search(own)
+        mine = _ASKED.sub(" ", own[: reported.end()] if reported else own)
+        if not CUES["stance"].search(mine):
+            found.discard("stance")
     if _EXPERIENCE.search(own):
         found.add("background")
     if _DATED.search(own) and not _FUTURE.search(own):
