@@ -309,7 +309,7 @@ def bench_essays(nlp, tr, limit: int | None) -> None:
     no_title = [make_note(r["id"], "", [b]) for r, b in zip(rows, bodies, strict=True)]
     analyze(with_title + no_title, nlp, key_insights=K)
     res: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
-    synopsis: list[float] = []
+    synopsis: list[tuple[float, float]] = []
     for r, sents, titled, plain in zip(rows, flat, with_title, no_title, strict=True):
         central, claims, n = r["central"], {r["central"], *r["main"]}, len(sents)
 
@@ -323,7 +323,8 @@ def bench_essays(nlp, tr, limit: int | None) -> None:
 
         for name, note in (("triage", titled), ("triage, no title", plain)):
             res[name].append(measure([essay_hits(t, sents) for t in note.key_insights]))
-        synopsis.append(float(bool(essay_hits(titled.synopsis, sents) & claims)))
+        held = essay_hits(titled.synopsis, sents)
+        synopsis.append((float(bool(held & claims)), len(held & claims) / max(len(held), 1)))
         res["lead-k"].append(measure([{i} for i in range(n)]))
         res["TextRank"].append(measure([{i} for i in textrank_order(tr, sents)]))
         m = len(claims)
@@ -335,7 +336,10 @@ def bench_essays(nlp, tr, limit: int | None) -> None:
         ["method", "P@1", "P@3 (share that are claims)", "central claim in top 3"],
         out,
     )
-    print(f"\ntriage's synopsis holds a claim (central or main): {statistics.mean(synopsis):.3f}")
+    print(
+        f"\ntriage's synopsis holds a claim (central or main): {statistics.mean(v[0] for v in synopsis):.3f}; "
+        f"share of its sentences that are claims: {statistics.mean(v[1] for v in synopsis):.3f}"
+    )
 
 
 # --- entities --------------------------------------------------------------------------------------
