@@ -194,15 +194,14 @@ def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam:
     return [s.text for _, s in chosen]
 
 
-def redundancy(s: Sentence, chosen: list[tuple[int, Sentence]], long: bool) -> float:
-    """How much of what `s` says the insights already chosen say: in a long text, the share of its
-    words they hold (an insight must add something); in a short one, the word overlap (Jaccard)
+def redundancy(own: set[str], chosen: list[set[str]], held: set[str] | None) -> float:
+    """How much of what a sentence (its words `own`) says the insights already chosen (their words
+    `chosen`) say: in a long text (`held`: every word they hold), the share of its words they hold
+    (an insight must add something); in a short one (`held` None), the word overlap (Jaccard)
     with the closest of them."""
-    own = set(s.lemmas)
-    if long:
-        held = {lem for _, c in chosen for lem in c.lemmas}
+    if held is not None:
         return len(own & held) / len(own) if own else 0.0
-    return max((_jaccard(own, set(c.lemmas)) for _, c in chosen), default=0.0)
+    return max((_jaccard(own, c) for c in chosen), default=0.0)
 
 
 def _mmr(
@@ -214,17 +213,22 @@ def _mmr(
     long: bool = False,
 ) -> None:
     pool = list(pool)
+    words = {i: set(s.lemmas) for i, s in pool}
     seen_text = {c.text.casefold() for _, c in chosen}
     while pool and len(chosen) < k:
+        taken = [set(c.lemmas) for _, c in chosen]
+        held = set().union(*taken) if long else None
 
-        def mmr(item: tuple[int, Sentence]) -> float:
-            i, s = item
-            return lam * scores[i] - (1 - lam) * redundancy(s, chosen, long)
+        def mmr(
+            item: tuple[int, Sentence], taken: list[set[str]] = taken, held: set[str] | None = held
+        ) -> float:
+            i, _ = item
+            return lam * scores[i] - (1 - lam) * redundancy(words[i], taken, held)
 
         best = max(pool, key=mmr)
         pool.remove(best)
-        _, s = best
-        overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
+        i, s = best
+        overlap = max((_jaccard(words[i], c) for c in taken), default=0.0)
         if overlap > 0.5 or s.text.casefold() in seen_text:
             continue
         chosen.append(best)
