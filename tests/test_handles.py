@@ -106,3 +106,33 @@ def test_a_handle_page_the_user_curated_keeps_its_handle(ws, nlp):
     found = entities_of(ws)
     assert found["Benchmarks saturate"] == found["Follow-up"] == ["@mvoss_writes"]  # the user's page
     assert "This handle belongs" not in page.read_text(encoding="utf-8")
+
+
+def _note(name: str, entities: list[tuple[str, str]]):
+    from pathlib import Path
+
+    from triage.note import Entity, Note
+
+    note = Note(source=Path(f"/inbox/{name}.md"), title=name)
+    note.entities = [Entity(n, t, [], 1.0 - i / 10) for i, (n, t) in enumerate(entities)]
+    return note
+
+
+def test_a_handle_joins_a_one_word_person_of_the_same_run_before_anything_is_written():
+    from triage.enrich.handles import join_batch
+
+    a = _note("a", [("@kestrel_pod", "person"), ("Acme Labs", "organization")])
+    b = _note("b", [("Kestrel", "person")])
+    c = _note("c", [("@kestrel_pod", "person"), ("Kestrel", "person")])  # both in one capture: one entity
+    d = _note("d", [("@kestrel_pod", "person")])
+    join_batch([a, b, c], {})
+    assert [(e.name, e.aliases) for e in a.entities] == [("Kestrel", ["@kestrel_pod"]), ("Acme Labs", [])]
+    assert [(e.name, e.aliases) for e in c.entities] == [("Kestrel", ["@kestrel_pod"])]
+    join_batch([d], {})  # nobody of that name in the run: the handle stays
+    assert [e.name for e in d.entities] == ["@kestrel_pod"]
+    e = _note("e", [("@kestrel_pod", "person"), ("Kestrel", "person")])
+    join_batch([e], {"kestrelpod": ("@kestrel_pod", "organization")})  # the vault places it: left alone
+    assert [e.name for e in e.entities] == ["@kestrel_pod", "Kestrel"]
+    f = _note("f", [("@kes_pod", "person"), ("Kes", "person")])  # a first part of 3 letters proves nothing
+    join_batch([f], {})
+    assert [x.name for x in f.entities] == ["@kes_pod", "Kes"]

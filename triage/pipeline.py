@@ -173,7 +173,7 @@ def _run(
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
-        from .enrich.handles import handle_owners, join_handles
+        from .enrich.handles import handle_owners, join_batch, join_handles
         from .enrich.nlp import known_from_pages
 
         pages = [(p.name, p.type, p.aliases) for p in entity_pages]
@@ -199,6 +199,7 @@ def _run(
             analysed,
             lexicon(ws, nlp, dry_run),
         )
+        join_batch(notes, known)  # "@kestrel_pod" in one capture, "Kestrel" in another of this run
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
     for note in notes:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..note import Entity, Note
 from .canon import key
 from .entities import page_of_handle
 
@@ -88,3 +89,40 @@ def same_as(pages: Iterable[Page], owners: dict[str, str]) -> dict[str, str]:
         for p in pages
         if bare_handle_page(p) and key(p[0]) in owners and key(owners[key(p[0])]) != key(p[0])
     }
+
+
+def join_batch(notes: Iterable[Note], known: dict[str, tuple[str, str]]) -> None:
+    """Within one run, before anything is written: a handle that starts with a one-word person
+    another capture of the run names ("@kestrel_pod" and "Kestrel") joins that person, as it would
+    join the vault's page of that person in a later run; so the run's order does not decide whether a
+    handle page is made. A handle the vault already places (`known`) is left to the vault."""
+    notes = list(notes)
+    people = {
+        key(e.name): (e.name, "person")
+        for n in notes
+        for e in n.entities
+        if e.type == "person" and not e.name.startswith("@") and " " not in e.name.strip()
+    }
+    for note in notes:
+        joined: list[Entity] = []
+        for e in note.entities:
+            first = None
+            if e.name.startswith("@") and e.type == "person" and key(e.name) not in known:
+                first = page_of_handle(e.name[1:], people)
+            if first is None:
+                joined.append(e)
+                continue
+            name = people[first][0]
+            same = next((x for x in joined if x.name == name), None)
+            if same is None:
+                same = Entity(name, "person", [], e.salience)
+                joined.append(same)
+            same.salience = max(same.salience, e.salience)
+            same.aliases.extend(a for a in (e.name, *e.aliases) if a not in same.aliases and a != name)
+        seen: dict[str, Entity] = {}  # the handle may come before the person's own entry: one, first place
+        for x in joined:
+            kept = seen.setdefault(x.name, x)
+            if kept is not x:
+                kept.aliases.extend(a for a in x.aliases if a not in kept.aliases)
+                kept.salience = max(kept.salience, x.salience)
+        note.entities = list(seen.values())
