@@ -152,7 +152,9 @@ def test_same_book_key_across_tools():
     ],
 )
 def test_location_forms(line, location):
-    assert kindle._location(line) == location
+    found = kindle_locales.kind_of(line)
+    assert found is not None
+    assert kindle_locales.where(line, found[1]) == location
 
 
 def test_malformed_entry_skipped_with_its_line_rest_read():

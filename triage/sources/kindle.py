@@ -96,12 +96,6 @@ def _split_title(line: str) -> tuple[str, str | None]:
     return clean_title(m.group(1)), person_names(m.group(2))
 
 
-def _location(line: str) -> tuple[str, int | None, int | None]:
-    """(page, first location, last location) of a kind line, in its own language."""
-    found = kind_of(line)
-    return where(line, found[1] if found else "en")
-
-
 def _parse(lines: list[str], first: int) -> _Entry | str:
     """One entry (lines without the separator) starting at 1-based line `first`, or why not."""
     while lines and not lines[0].strip():

@@ -201,33 +201,20 @@ _LOC_N = r"(?P<a>\d+)(?:\s*(?:-|–|t/m)\s*(?P<b>\d+))?"
 _DASH = r"^[-–]\s*"
 
 
-def _group(lang: str, kind: str) -> str:
-    return f"{lang}_{kind}"
-
-
-_KIND_FIRST = re.compile(
-    _DASH
-    + "(?:"
-    + "|".join(
-        f"(?P<{_group(lang, kind)}>{phrase})"
+def _kinds(anywhere: bool) -> str:
+    """One alternation of every kind phrase of the languages whose kind comes first (or, with
+    `anywhere`, may follow the location), each a group named `<lang>_<kind>`."""
+    return "|".join(
+        f"(?P<{lang}_{kind}>{phrase})"
         for lang, loc in LOCALES.items()
-        if not loc.anywhere
+        if loc.anywhere == anywhere
         for kind, phrase in loc.kinds.items()
     )
-    + r")(?!\w)",
-    re.I,
-)
+
+
+_KIND_FIRST = re.compile(_DASH + f"(?:{_kinds(False)})" + r"(?!\w)", re.I)
 # after the location, behind its particle (`…のハイライト`, `…的标注`), or first (older firmware)
-_KIND_AFTER = re.compile(
-    r"(?:^[-–]\s*|[の的])(?:"
-    + "|".join(
-        f"(?P<{_group(lang, kind)}>{phrase})"
-        for lang, loc in LOCALES.items()
-        if loc.anywhere
-        for kind, phrase in loc.kinds.items()
-    )
-    + ")"
-)
+_KIND_AFTER = re.compile(r"(?:^[-–]\s*|[の的])" + f"(?:{_kinds(True)})")
 _PAGE = {lang: re.compile(loc.page.format(n=_PAGE_N), re.I) for lang, loc in LOCALES.items()}
 _LOCATION = {lang: re.compile(loc.location.format(n=_LOC_N), re.I) for lang, loc in LOCALES.items()}
 _ADDED = {lang: re.compile(loc.added, re.I) for lang, loc in LOCALES.items()}
