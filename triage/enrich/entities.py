@@ -324,8 +324,13 @@ def rank_entities(
 def handle_type(handle: str) -> str:
     """A handle is a person's unless its last part is an organisation's word: "@samaya_AI",
     "@AcmeLabs", "@acme_hq" are organisations."""
-    last = re.split(r"_|(?<=[a-z])(?=[A-Z])", handle.strip("_"))[-1]
+    last = _handle_parts(handle.strip("_"))[-1]
     return "organization" if re.fullmatch(_HANDLE_ORG, last) else "person"
+
+
+def _handle_parts(handle: str) -> list[str]:
+    """A handle's words, cut at "_" or a lower-to-upper case change: "dwarkesh_sp", "AcmeLabs"."""
+    return re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)
 
 
 _HANDLE_ORG = re.compile(r"AI|ai|HQ|hq|Labs?|labs?|Inc|inc|Corp|corp|Official|official|News|news|Team|team")
@@ -342,7 +347,7 @@ def _listed(m: Mention, orgs: tuple[set[int], set[int]]) -> bool:
 def page_of_handle(handle: str, known: dict[str, tuple[str, str]]) -> str | None:
     """The key of the vault's one-word person page the handle starts with: "@dwarkesh_sp" is
     "Dwarkesh" (the handle's first part, cut at "_" or a capital, is the page's name)."""
-    first = key(re.split(r"_|(?<=[a-z])(?=[A-Z])", handle)[0])
+    first = key(_handle_parts(handle)[0])
     page = known.get(first)
     if len(first) > 3 and first != key(handle) and page and page[1] == "person" and key(page[0]) == first:
         return first

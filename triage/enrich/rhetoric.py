@@ -41,6 +41,9 @@ from typing import Protocol
 
 _QUOTED = re.compile(r"[“\"][^”\"]{3,400}[”\"]")
 
+_VERDICT = r"(?:conclusion|point|view|take|argument|answer|thesis|claim|verdict|bottom line|lesson)"
+"""What "here is my ..." announces: the author's own point (a stance, not a remark about the text)."""
+
 CUES: dict[str, re.Pattern[str]] = {
     "stance": re.compile(
         r"\b(?:i|we) (?:(?:do|really|strongly|firmly) )?(?:believe|think|argue|contend|maintain|hold|"
@@ -103,9 +106,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"^in (?:this|today's|the following|the next|my) (?:post|essay|article|piece|thread|newsletter|"
         r"episode|video|issue|section|chapter|write-?up|blog)\b(?!,? (?:i|we) (?:argue|show|propose|"
         r"demonstrate|find|claim|contend))|"
-        r"^(?:here (?:are|is|'s)(?! (?:my|our|the) (?:\w+ )?(?:conclusion|point|view|take|argument|"
-        r"answer|thesis|claim|verdict|bottom line|lesson)\b)|below (?:are|is|i|we)|let(?:'s| me| us)"
-        r"(?! be\b))\b|"
+        rf"^(?:here (?:are|is|'s)(?! (?:my|our|the) (?:\w+ )?{_VERDICT}\b)|below (?:are|is|i|we)|"
+        r"let(?:'s| me| us)(?! be\b))\b|"
         r"^\W*(?:programming note|housekeeping|quick note|welcome back|welcome to)\b|"
         r"\b(?:these|here) are my (?:\w+ )?(?:notes|thoughts|takeaways|highlights|impressions)\b|"
         r"\b(?:i|we)(?:'ll| will) (?:skip|come back to|return to)\b|"
@@ -138,8 +140,8 @@ CUES: dict[str, re.Pattern[str]] = {
 """One pattern per cue, matched against the lowercased sentence; see the module docstring."""
 OPENERS: dict[str, re.Pattern[str]] = {
     "stance": re.compile(
-        r"(?:here(?: is|'s) (?:my|our) (?:\w+ )?(?:conclusion|point|view|take|argument|answer|thesis|"
-        r"claim|verdict|bottom line|lesson)|unfortunately|fortunately|sadly|frankly|honestly|bluntly|"
+        rf"(?:here(?: is|'s) (?:my|our) (?:\w+ )?{_VERDICT}|unfortunately|fortunately|sadly|frankly|"
+        r"honestly|bluntly|"
         r"clearly|obviously|crucially|ironically|tellingly|worse|better still|put simply|simply put)\b"
     ),
 }
