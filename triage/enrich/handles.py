@@ -104,25 +104,15 @@ def join_batch(notes: Iterable[Note], known: dict[str, tuple[str, str]]) -> None
         if e.type == "person" and not e.name.startswith("@") and " " not in e.name.strip()
     }
     for note in notes:
-        joined: list[Entity] = []
+        kept: dict[str, Entity] = {}  # name -> its one entity in the note, in first-seen order
         for e in note.entities:
             first = None
             if e.name.startswith("@") and e.type == "person" and key(e.name) not in known:
                 first = page_of_handle(e.name[1:], people)
-            if first is None:
-                joined.append(e)
-                continue
-            name = people[first][0]
-            same = next((x for x in joined if x.name == name), None)
-            if same is None:
-                same = Entity(name, "person", [], e.salience)
-                joined.append(same)
-            same.salience = max(same.salience, e.salience)
-            same.aliases.extend(a for a in (e.name, *e.aliases) if a not in same.aliases and a != name)
-        seen: dict[str, Entity] = {}  # the handle may come before the person's own entry: one, first place
-        for x in joined:
-            kept = seen.setdefault(x.name, x)
-            if kept is not x:
-                kept.aliases.extend(a for a in x.aliases if a not in kept.aliases)
-                kept.salience = max(kept.salience, x.salience)
-        note.entities = list(seen.values())
+            name = e.name if first is None else people[first][0]
+            forms = e.aliases if first is None else [e.name, *e.aliases]
+            same = kept.setdefault(name, e if first is None else Entity(name, "person", [], e.salience))
+            if same is not e:  # a handle joined its person (before or after the person's own entry)
+                same.salience = max(same.salience, e.salience)
+                same.aliases.extend(a for a in forms if a not in same.aliases and a != name)
+        note.entities = list(kept.values())

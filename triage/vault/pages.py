@@ -203,29 +203,20 @@ def build_pages(
     pages[f"{ALL_ENTITIES}.md"] = env.get_template("entities.md.j2").render(
         entities=[(name, entity_types.get(name, "unknown"), len(v)) for name, v in entities]
     )
-    for name, entries in entities:
+    linked = {e for r in notes for e in r.entities}
+    # every entity's page; a handle page joined to its owner (`same_as`) only points to the owner's
+    pointers: list[tuple[str, list[Item], str]] = [(n, [], o) for n, o in same_as.items() if n in linked]
+    for name, entries, owner in [*((n, v, "") for n, v in entities), *pointers]:
         if wanted is not None and not wanted(f"{ENTITIES_DIR}/{name}.md"):
             continue
         pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
             name=name,
             type=entity_types.get(name, "unknown"),
             items=_sorted(entries),
-            same_as="",
+            same_as=owner,
             begin=BEGIN,
             end=END,
         )
-
-    linked = {e for r in notes for e in r.entities}
-    for name, owner in same_as.items():
-        if name in linked and (wanted is None or wanted(f"{ENTITIES_DIR}/{name}.md")):
-            pages[f"{ENTITIES_DIR}/{name}.md"] = env.get_template("entity.md.j2").render(
-                name=name,
-                type=entity_types.get(name, "unknown"),
-                same_as=owner,
-                items=[],
-                begin=BEGIN,
-                end=END,
-            )
 
     counts = Counter(str(r.get("status", "")) for r in notes)
     topic_counts = sorted(((label, n) for _, label, _, n in topics if n), key=lambda t: (-t[1], t[0]))

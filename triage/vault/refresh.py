@@ -56,11 +56,11 @@ def refresh_pages(
         aliases = entity_info.setdefault(owner, ("person", []))[1]
         aliases.extend([handle] if handle not in aliases else [])
     written = 0
+    also = {f"{ENTITIES_DIR}/{n}.md" for pair in joined.items() for n in pair}  # both pages change
 
     def wanted(rel: str) -> bool:  # pages the change touches, and any page not written yet
         return only is None or rel in only or not (writer.vault / rel).exists() or rel in also
 
-    also = {f"{ENTITIES_DIR}/{n}.md" for pair in joined.items() for n in pair}
     pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [], joined)
     for rel, text in pages.items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
