@@ -28,6 +28,7 @@ from typing import Any
 
 from ..note import PROPERTY_ORDER, Highlight
 from ..text import strip_inline
+from .base import Item
 from .infer import PLATFORM_FORMAT, platform_for
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w /]{0,40}?)\s*:\s?(.*)$")
@@ -165,6 +166,25 @@ def highlights_content(highlights: list[Highlight], title: str) -> str:
     if texts or highlights:
         return "\n\n".join(texts) + "\n"
     return f"# {title}\n" if title else "\n"
+
+
+def highlights_item(
+    body: str,
+    meta: dict[str, Any],
+    highlights: list[Highlight],
+    reasons: list[str],
+    extra: dict[str, Any] | None = None,
+) -> Item:
+    """The item of a capture made of the reader's highlights: the NLP reads the highlights
+    (`highlights_content`, titled by `meta`'s title), the note keeps `body` as the capture."""
+    return Item(
+        body=body,
+        content=highlights_content(highlights, str(meta.get("title", ""))),
+        meta=meta,
+        extra=extra or {},
+        highlights=highlights,
+        reasons=reasons,
+    )
 
 
 def original_url(url: str | None) -> str | None:

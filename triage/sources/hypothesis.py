@@ -40,7 +40,7 @@ from .common import (
     bullet_entries,
     cut_off,
     hashtags,
-    highlights_content,
+    highlights_item,
     metadata_list,
     original_url,
     page_format,
@@ -129,13 +129,12 @@ def read(doc: Document) -> list[Item]:
         **(page_format(url) if category == "article" else {}),
     }
     return [
-        Item(
-            body=doc.body,
-            content=highlights_content(highlights, title),
-            meta={k: v for k, v in meta.items() if v not in (None, "", [])},
-            extra=tool_extra(fm),
-            highlights=highlights,
-            reasons=reasons,
+        highlights_item(
+            doc.body,
+            {k: v for k, v in meta.items() if v not in (None, "", [])},
+            highlights,
+            reasons,
+            tool_extra(fm),
         )
     ]
 

@@ -42,7 +42,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import clean_title, highlights_content, metadata_list, person_names, section
+from .common import clean_title, highlights_item, metadata_list, person_names, section
 
 _MARK = re.compile(
     r"^(?P<text>.*?)\s*—\s*(?P<kind>location|page):\s*(?:\[(?P<n>[^\]]*)\]\([^)]*\)|(?P<m>\S+))"
@@ -147,16 +147,7 @@ def read(doc: Document) -> list[Item]:
     extra = {"asin": asin} if asin else {}
     if bullets.get("publisher"):
         extra["publisher"] = strip_inline(bullets["publisher"])
-    return [
-        Item(
-            body=doc.body,
-            content=highlights_content(highlights, str(meta.get("title", ""))),
-            meta=meta,
-            extra=extra,
-            highlights=highlights,
-            reasons=reasons,
-        )
-    ]
+    return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
 READER = SourceReader("kindle", "Kindle Highlights plugin note", (".md", ".markdown"), detect, read)

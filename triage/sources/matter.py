@@ -34,7 +34,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, highlights_content, metadata_list, person_names, section
+from .common import article_format, highlights_item, metadata_list, person_names, section
 
 _URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
 _ITEM = re.compile(r"^\*\s+(.*)$")
@@ -109,16 +109,7 @@ def read(doc: Document) -> list[Item]:
         )
     meta = _meta(doc, fields)
     extra = {"publisher": strip_inline(fields["publisher"])} if fields.get("publisher") else {}
-    return [
-        Item(
-            body=doc.body,
-            content=highlights_content(highlights, str(meta.get("title", ""))),
-            meta=meta,
-            extra=extra,
-            highlights=highlights,
-            reasons=reasons,
-        )
-    ]
+    return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
 READER = SourceReader("matter", "Matter highlights note", (".md", ".markdown"), detect, read)

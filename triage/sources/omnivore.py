@@ -30,7 +30,7 @@ from typing import Any
 
 from ..note import Highlight
 from .base import Document, Item, SourceReader
-from .common import cut_off, hashtags, highlights_content, original_url, page_format, plain, tool_extra
+from .common import cut_off, hashtags, highlights_item, original_url, page_format, plain, tool_extra
 
 _READ_ON = re.compile(r"^\s*\[Read on Omnivore\]\([^)]*\)\s*$", re.M)
 _TAG_LINE = re.compile(r"^#Omnivore\b.*$", re.M)
@@ -126,13 +126,12 @@ def read(doc: Document) -> list[Item]:
         "tags": [*tags, *(fm_tags if isinstance(fm_tags, list) else [])],
     }
     return [
-        Item(
-            body=doc.body,
-            content=highlights_content(highlights, title),
-            meta={k: v for k, v in meta.items() if v not in (None, "", [])},
-            extra=tool_extra(fm, {"id": "omnivore_id"}),
-            highlights=highlights,
-            reasons=reasons,
+        highlights_item(
+            doc.body,
+            {k: v for k, v in meta.items() if v not in (None, "", [])},
+            highlights,
+            reasons,
+            tool_extra(fm, {"id": "omnivore_id"}),
         )
     ]
 

@@ -28,7 +28,7 @@ from .common import (
     bullet_entries,
     cut_off,
     hashtags,
-    highlights_content,
+    highlights_item,
     metadata_list,
     original_url,
     person_name,
@@ -172,16 +172,7 @@ def read(doc: Document) -> list[Item]:
     }
     meta = {k: v for k, v in meta.items() if v}
     body = "\n".join(ln for ln in doc.body.split("\n") if not _COVER.match(ln))
-    return [
-        Item(
-            body=body,
-            content=highlights_content(highlights, title),
-            meta=meta,
-            extra=tool_extra(doc.frontmatter),
-            highlights=highlights,
-            reasons=reasons,
-        )
-    ]
+    return [highlights_item(body, meta, highlights, reasons, tool_extra(doc.frontmatter))]
 
 
 READER = SourceReader("readwise", "Readwise export", (".md", ".markdown", ".txt"), detect, read)

@@ -33,7 +33,7 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import highlights_content, person_names
+from .common import highlights_item, person_names
 
 _CITE = r"\(\[(?P<cite>[^\]]*?,\s*(?:\d{4}|n\.d\.)[^\]]*)\]\(zotero://[^)\s]*\)\)"
 _PDF = r"(?:\s*\(\[pdf\]\(zotero://[^)\s]*\)\))?"
@@ -122,15 +122,7 @@ def read(doc: Document) -> list[Item]:
     meta = _meta(doc, cites, stamp)
     if "title" not in meta:
         meta["title"] = doc.path.stem
-    return [
-        Item(
-            body=doc.body,
-            content=highlights_content(highlights, str(meta.get("title", ""))),
-            meta=meta,
-            highlights=highlights,
-            reasons=reasons,
-        )
-    ]
+    return [highlights_item(doc.body, meta, highlights, reasons)]
 
 
 READER = SourceReader("zotero", "Zotero annotations note", (".md", ".markdown"), detect, read)
