@@ -4,13 +4,15 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint golden bench bench-quality clean-run help
+.PHONY: run test lint golden bench bench-quality quality-check quality-baseline clean-run help
 
 help:
 	@echo "make run    - set up .venv (pinned) and triage the example captures into vault/"
 	@echo "make test   - set up .venv (pinned) and run the whole test suite"
 	@echo "make lint   - ruff + mypy"
 	@echo "make golden - regenerate tests/golden/expected from tests/golden/inbox (review the diff!)"
+	@echo "make quality-check    - the quality ledger: every figure against its floor (benchmarks/baseline.json)"
+	@echo "make quality-baseline - measure twice and write new floors (review the diff like the goldens!)"
 
 # One stamp for the whole pinned install; re-run when any requirements file or pyproject changes.
 $(STAMP): requirements.txt requirements-model.txt requirements-dev.txt pyproject.toml
@@ -46,6 +48,21 @@ $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 # Extraction quality against ../shared/dev-eval, with the baselines computed in the same run.
 bench-quality: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/quality.py
+
+# The quality ledger (docs/quality.md): the fast subset of every figure family, compared with the
+# floors in benchmarks/baseline.json; exits 1 naming each figure below its floor. The tables of the
+# run go to benchmarks/results.md, the figures to benchmarks/results.json (neither is committed).
+quality-check: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results.json > benchmarks/results.md 2>&1 \
+	  || { tail -40 benchmarks/results.md; exit 1; }
+	$(BIN)/python benchmarks/ledger.py check
+
+# New floors from two runs of the same code (the spread between them sets each tolerance).
+quality-baseline: $(BENCH_STAMP)
+	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results-1.json > benchmarks/results.md 2>&1
+	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results-2.json > /dev/null 2>&1
+	$(BIN)/python benchmarks/ledger.py baseline benchmarks/results-1.json benchmarks/results-2.json
+	$(BIN)/python benchmarks/ledger.py docs docs/quality.md
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/perf.py
