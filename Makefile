@@ -53,14 +53,14 @@ bench-quality: $(BENCH_STAMP)
 # floors in benchmarks/baseline.json; exits 1 naming each figure below its floor. The tables of the
 # run go to benchmarks/results.md, the figures to benchmarks/results.json (neither is committed).
 quality-check: $(BENCH_STAMP)
-	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results.json > benchmarks/results.md 2>&1 \
+	$(BIN)/python benchmarks/quality.py --fast --jobs 2 --json benchmarks/results.json > benchmarks/results.md 2>&1 \
 	  || { tail -40 benchmarks/results.md; exit 1; }
 	$(BIN)/python benchmarks/ledger.py check
 
 # New floors from two runs of the same code (the spread between them sets each tolerance).
 quality-baseline: $(BENCH_STAMP)
-	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results-1.json > benchmarks/results.md 2>&1
-	$(BIN)/python benchmarks/quality.py --fast --json benchmarks/results-2.json > /dev/null 2>&1
+	$(BIN)/python benchmarks/quality.py --fast --jobs 2 --json benchmarks/results-1.json > benchmarks/results.md 2>&1
+	$(BIN)/python benchmarks/quality.py --fast --jobs 2 --json benchmarks/results-2.json > /dev/null 2>&1
 	$(BIN)/python benchmarks/ledger.py baseline benchmarks/results-1.json benchmarks/results-2.json
 	$(BIN)/python benchmarks/ledger.py docs docs/quality.md
 

@@ -773,7 +773,49 @@ FAMILIES = [
     ("readers", False, _optional("readers_quality")),
 ]
 INSIGHTS = {"scitldr", "kpcrowd", "arg", "essays", "news"}
+SHARE_A_PASS = {"kpcrowd", "topics"}  # one spaCy pass over kpcrowd-500n (`analyzed`): one process
 ALIASES = {"insights": INSIGHTS, "all": {name for name, *_ in FAMILIES}}
+
+
+def in_parallel(args: argparse.Namespace, names: list[str]) -> None:
+    """The families split over `args.jobs` processes of this script (the longest first, each to the
+    process with the least work so far, by the seconds the committed baseline recorded), their
+    tables printed one process after the other and their figures written as one run."""
+    import subprocess
+    import tempfile
+
+    from ledger import BASELINE
+
+    known = json.loads(BASELINE.read_text(encoding="utf-8")).get("seconds", {}) if BASELINE.exists() else {}
+    units = [[n for n in names if n in SHARE_A_PASS]] + [[n] for n in names if n not in SHARE_A_PASS]
+    cost = {tuple(u): sum(known.get(n, 60.0) for n in u) for u in units if u}
+    groups: list[list[str]] = [[] for _ in range(args.jobs)]
+    load = [0.0] * args.jobs
+    for unit in sorted(cost, key=lambda u: -cost[u]):
+        i = load.index(min(load))
+        groups[i].extend(unit)
+        load[i] += cost[unit]
+    tmp = Path(tempfile.mkdtemp(prefix="triage-quality-"))
+    procs = []
+    for i, group in enumerate(g for g in groups if g):
+        cmd = [sys.executable, __file__, "--data", str(args.data), "--tasks", ",".join(group)]
+        cmd += ["--json", str(tmp / f"{i}.json"), *(["--fast"] if args.fast else [])]
+        cmd += ["--limit", str(args.limit)] if args.limit else []
+        procs.append(subprocess.Popen(cmd, stdout=(tmp / f"{i}.md").open("w"), stderr=subprocess.STDOUT))
+    codes = [p.wait() for p in procs]
+    for i in range(len(procs)):
+        print((tmp / f"{i}.md").read_text(encoding="utf-8"))
+    if any(codes):
+        raise SystemExit(f"a measuring process failed (exit codes {codes}): see its output above")
+    runs = [json.loads((tmp / f"{i}.json").read_text(encoding="utf-8")) for i in range(len(procs))]
+    if args.json:
+        merged = {
+            "meta": {**runs[0]["meta"], "jobs": args.jobs},
+            "seconds": {k: v for r in runs for k, v in r["seconds"].items()},
+            "figures": {k: v for r in runs for k, v in sorted(r["figures"].items())},
+        }
+        args.json.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+        print(f"\nwrote {len(merged['figures'])} figures to {args.json} ({args.jobs} processes)")
 
 
 def main() -> None:
@@ -788,6 +830,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="use only the first N items of each data set")
     ap.add_argument("--fast", action="store_true", help="the ledger's subset: no TextRank, fewer seeds")
     ap.add_argument("--json", type=Path, default=None, help="write the figures there (benchmarks/ledger.py)")
+    ap.add_argument("--jobs", type=int, default=1, help="run the families in this many processes")
     args = ap.parse_args()
     if not args.data.is_dir():
         raise SystemExit(f"no evaluation data at {args.data}")
@@ -798,6 +841,8 @@ def main() -> None:
     if unknown:
         raise SystemExit(f"unknown task(s): {', '.join(sorted(unknown))}")
     chosen = [f for f in FAMILIES if f[0] in tasks]
+    if args.jobs > 1 and len(chosen) > 1:
+        return in_parallel(args, [name for name, *_ in chosen])
     nlp = load_nlp(MODELS) if any(needs for _, needs, _ in chosen) else None
     command = " ".join(["python benchmarks/quality.py", *sys.argv[1:]])
     print(f"# triage extraction quality\n\ncommand: {command}")
