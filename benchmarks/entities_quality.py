@@ -173,7 +173,7 @@ def bench_set(label: str, docs: list[tuple[str, Gold]], nlp, raw, errors: int = 
     figures = {"precision": p, "recall": r, "f1": f}
     steady = []
     for name, which in PARTS.items():
-        rp, rr, rf = prf(_part(raw_pred, which), _part(gold, which))
+        rf = prf(_part(raw_pred, which), _part(gold, which))[2]
         op, orr, of = prf(_part(ours, which), _part(gold, which))
         steady.append([name, rf, op, orr, of, f"{of - rf:+.3f}"])
         figures[f"{name.split()[0]}_f1"] = of
@@ -199,9 +199,7 @@ def print_errors(docs: list[tuple[str, Gold]], ours: list[Gold], limit: int) -> 
             return
 
 
-def measure(
-    data: Path, nlp, fast: bool, extra: Path | None = None, errors: int = 0
-) -> dict[str, float]:
+def measure(data: Path, nlp, fast: bool, extra: Path | None = None, errors: int = 0) -> dict[str, float]:
     """The ledger's entry point: WNUT-17 dev (the first `FAST_POSTS` posts when `fast`), and `extra`
     (another CoNLL set) when given. Returns triage's figures, higher is better."""
     nlp = nlp or load_nlp(MODELS)
@@ -227,7 +225,9 @@ def main() -> None:
         raise SystemExit(f"no {DEV} in {args.data}")
     if args.extra is not None and not args.extra.is_file():
         raise SystemExit(f"no file at {args.extra}")
-    print(f"# triage entities quality\n\ncommand: {' '.join(['python benchmarks/entities_quality.py', *sys.argv[1:]])}")
+    print(
+        f"# triage entities quality\n\ncommand: {' '.join(['python benchmarks/entities_quality.py', *sys.argv[1:]])}"
+    )
     figures = measure(args.data, None, args.fast, args.extra, args.errors)
     print("\n" + "\n".join(f"- {k}: {v:.3f}" for k, v in figures.items()))
 
