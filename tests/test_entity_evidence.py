@@ -151,3 +151,10 @@ def test_a_show_names_its_host_and_a_name_part_is_no_organisation(nlp):
     found = {e.name: e.type for e in note.entities}
     assert found.get("Varnholt") == "person"  # the host of "the Varnholt Podcast"
     assert "House" not in found and "House Tremaine" not in found
+
+
+def test_a_handle_inside_a_name_is_left_to_the_handles():
+    # NER runs a retweet's marker into the handle ("RT @wren_k"): the handle counts on its own
+    ms = [Mention("RT @wren_k", "person", 0), Mention("Ottoline Marsh", "person", 20)]
+    found = names(ms, length=SHORT_POST - 1, handles=[("wren_k", 3)])
+    assert sorted(found) == ["@wren_k", "Ottoline Marsh"]

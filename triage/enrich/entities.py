@@ -235,7 +235,7 @@ def rank_entities(
     orgs = ({m.start for m in named}, {m.start + len(m.text) for m in named})
     proper = {key(n) for n in names if n and not is_junk(n, "")}
     for m, (name, cut) in zip(mentions, cleaned, strict=True):
-        if not name or name.startswith("@"):
+        if not name or "@" in name:  # "RT @x": handles are counted on their own (`handles`)
             continue
         k = key(name)
         if k not in known and is_junk(name, m.type, m.proper) and not (k in proper and name.islower()):

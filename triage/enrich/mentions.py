@@ -9,6 +9,8 @@ lists, these rules repair what it gets wrong, and `triage.enrich.entities` then 
 - a stage name or title makes a person: "DJ Khaled", "Lil Yachty" (kept in the name), "Dr Chen"
   (left out of it); so does a show named after its host ("the Kestrel Podcast": "Kestrel");
 - a one-word organisation NER cut off the front of a longer name is dropped ("House Amodei");
+- no name is half of a contraction written with spaces ("Don ' t"), and a hashtag of several
+  words is a topic, not a name ("#ClimateChange"), unless it spells one (`spells_name`);
 - a given name takes the family name NER left out: "Kylie minogue";
 - a given name NER typed as an organisation or a place reads as a person (`Mention.given`; the
   type itself is decided in `entities`). In longer text only for names common in
@@ -23,6 +25,8 @@ Each function takes the spaCy `Doc` of one chunk and the chunk's layout (`Layout
 from __future__ import annotations
 
 import bisect
+import itertools
+import re
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..text import IMAGE_DESCRIPTION, title_case
@@ -33,7 +37,7 @@ from .lexicon import Lexicon
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-__all__ = ["SHORT_POST", "doc_mentions"]
+__all__ = ["SHORT_POST", "doc_mentions", "spells_name"]
 JOINERS = {",", "&", "and", "/", "+"}
 VERSUS = {"vs", "vs.", "v.", "versus"}
 STAGE = {"dj", "lil", "mc", "lord", "papa", "mama", "uncle", "auntie"}
@@ -65,7 +69,6 @@ def doc_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool = False) -> lis
         for m in (
             *_entity_mentions(doc, ch, lex, short),
             *_name_mentions(doc, ch, lex),
-            *_models(doc, lex, ch),
         )
         if not any(a <= m.start - ch.offset < b for a, b in asides)
     ]
@@ -78,6 +81,8 @@ def _entity_mentions(doc: Doc, ch: Layout, lex: Lexicon, short: bool) -> list[Me
         if type_ is None:
             continue
         if type_ == "organization" and _cut_off(ent):
+            continue
+        if (len(ent) == 1 and _contraction(ent)) or _tag_words(ent, lex):
             continue
         host = _host(ent, lex)
         if host is not None:
@@ -118,6 +123,8 @@ def _name_mentions(doc: Doc, ch: Layout, lex: Lexicon) -> list[Mention]:
             continue
         if lex.in_dictionary(tok.text, tok.lemma_):
             continue
+        if _contraction(doc[tok.i : tok.i + 1]):
+            continue
         title = tok.text[0].isupper() and not tok.is_upper
         lower = tok.is_lower and not tok.is_stop and lex.is_english_given(tok.text)
         if not (title or lower or tok.pos_ == "PROPN"):
@@ -126,6 +133,23 @@ def _name_mentions(doc: Doc, ch: Layout, lex: Lexicon) -> list[Mention]:
         span = doc[tok.i : end]
         out.append(_mention(ch, span, span.end_char, "person", proper=True, given=True, guessed=True))
     return out
+
+
+def _contraction(span: Span) -> bool:
+    """The span is the first half of a contraction split by spaces ("Don ' t", "Won ' t")."""
+    doc, end = span.doc, span.end
+    rest = [t.text for t in doc[end : end + 2]]
+    return rest[:1] in (["'t"], ["’t"]) or rest in (["'", "t"], ["’", "t"])
+
+
+def _tag_words(span: Span, lex: Lexicon) -> bool:
+    """The span is a hashtag of several words ("#ClimateChange", "#EqualPay"): a topic, not a
+    name, unless it spells a person's name ("#SachaBaronCohen")."""
+    text = span.doc.text
+    word = span[0].text.lstrip("#")
+    tagged = span[0].text.startswith("#") or (span.start_char and text[span.start_char - 1] == "#")
+    parts = re.split(r"(?<=[a-z])(?=[A-Z])", word)
+    return bool(tagged) and len(span) == 1 and len(parts) > 1 and not spells_name(word, lex)
 
 
 def _cut_off(ent: Span) -> bool:
@@ -150,42 +174,6 @@ def _host(ent: Span, lex: Lexicon) -> Span | None:
     if not all(t.is_alpha and t.is_title and not lex.in_dictionary(t.text, t.lemma_) for t in name):
         return None
     return name
-
-
-MONTHS = {*"jan feb mar apr may jun june jul july aug sep sept oct nov dec".split()}
-NAMED = {*SPACY_TYPES, "DATE", "TIME", "MONEY", "PERCENT", "QUANTITY"}
-"""NER labels that already say what a token is."""
-
-
-def _models(doc: Doc, lex: Lexicon, ch: Layout) -> list[Mention]:
-    """Products named by a name and a model number that NER missed: "Xiaomi Mi 6", "iPhone 7",
-    "Saab 900" (a name no dictionary knows, one to three digits after it, no year, no time)."""
-    out = []
-    for tok in doc[1:]:
-        word = doc[tok.i - 1]
-        if tok.ent_type_ in NAMED or word.ent_type_ in NAMED:
-            continue
-        after = doc[tok.i + 1].text if tok.i + 1 < len(doc) else ""
-        if not (tok.is_digit and len(tok) <= 3) or after in (":", "."):
-            continue
-        if not _model_word(word, lex):
-            continue
-        first = doc[word.i - 1] if word.i and _model_word(doc[word.i - 1], lex, brand=True) else word
-        span = doc[first.i : tok.i + 1]
-        out.append(_mention(ch, span, span.end_char, "product", proper=True))
-    return out
-
-
-def _model_word(tok: Token, lex: Lexicon, brand: bool = False) -> bool:
-    """A word that can name a product line: capitalised or camel case ("Mi", "iPhone"), no
-    dictionary word, month, chat word or shouted word."""
-    text = tok.text
-    shape = text[:1].isupper() or (text[:1].islower() and any(c.isupper() for c in text[1:]))
-    if not (tok.is_alpha and len(text) >= 2 and shape) or (text.isupper() and len(text) > 3):
-        return False
-    if tok.is_stop or text.lower() in MONTHS or is_chat(text):
-        return False
-    return brand or not lex.in_dictionary(text, tok.lemma_)
 
 
 def _mention(ch: Layout, span: Span, end_char: int, type_: str, text: str = "", **flags: bool) -> Mention:
@@ -298,3 +286,21 @@ def _ordinary(span: Any, lex: Lexicon) -> bool:
     """Every word of the span is an ordinary English word (and it has words: not "GPT-1")."""
     words = [t for t in span if t.is_alpha]
     return bool(words) and all(lex.is_ordinary(t.text, t.lemma_) for t in words)
+
+
+def spells_name(word: str, lex: Lexicon) -> bool:
+    """A handle or a hashtag that reads as a person's name: a given name, then a family name or a
+    word no dictionary knows ("CarolineOkafor", "nina_okafor", "MarisolGTorres", "sallyokafor");
+    a title or a stage name, then a name ("DrChen", "lil_Yachty")."""
+    parts = [p for p in re.split(r"[_\d]+|(?<=[a-z])(?=[A-Z])", word) if p]
+    parts = [p for p in parts if len(p) > 1 or not p.isupper()]  # an initial: "MarisolGTorres"
+    for first, rest in itertools.pairwise(parts):
+        if first.lower() in TITLES | STAGE and rest[:1].isupper():
+            return True
+        named = len(rest) > 2 and lex.is_given(first) and not lex.is_ordinary(first)
+        if named and (rest.casefold() in lex.surnames or not lex.in_dictionary(rest)):
+            return True
+    if len(parts) == 1 and parts[0].islower():  # "sallyokafor": a given name, then a family name
+        one = parts[0]
+        return any(lex.is_given(one[:i]) and one[i:] in lex.surnames for i in range(2, len(one) - 2))
+    return False
