@@ -24,9 +24,9 @@ Reads ../shared/dev-eval/ (never copied into the repo) and prints one table per 
   title and without it; lead-k, TextRank, random-k (expected). Our own texts: they may flatter us
   (the claim rules were tuned on them). The same table on `essays-heldout.jsonl`: 16 pieces written
   by a writer who had not seen the rules, measured only (benchmarks/data/README.md).
-- Entities, WNUT-17 dev: document-level precision, recall, F1 of (type, normalised name) sets, triage
-  against raw spaCy entities mapped to the same types. WNUT's `group` and `corporation` are one type
-  here (`organization`) for both systems: spaCy's ORG does not separate them.
+- Entities (`benchmarks/entities_quality.py`), WNUT-17 dev: document-level precision, recall, F1 of
+  (type, normalised name) sets, triage against raw spaCy entities mapped to the same types; `--extra`
+  reads a second CoNLL set of posts the same way.
 - Related notes (`--tasks related`, `benchmarks/related_quality.py`): kpcrowd-500n fed in a random
   order, share of `related` links (top 3) within the story's category and share of notes linking
   one, against plain TF-IDF cosine; weights and floors; the seeds with the examples.
@@ -394,120 +394,6 @@ def bench_all_essays(data: Path, nlp, tr, limit: int | None, fast: bool = False)
     return out | {f"insights.essays_heldout.{k}": v for k, v in held.items()}
 
 
-# --- entities --------------------------------------------------------------------------------------
-
-WNUT_TYPES = {
-    "person": "person",
-    "location": "location",
-    "group": "organization",
-    "corporation": "organization",
-    "product": "product",
-    "creative-work": "work",
-}
-SPACY_TYPES = {
-    "PERSON": "person",
-    "ORG": "organization",
-    "NORP": "organization",
-    "GPE": "location",
-    "LOC": "location",
-    "FAC": "location",
-    "PRODUCT": "product",
-    "WORK_OF_ART": "work",
-}
-OUR_TYPES = {
-    "person": "person",
-    "organization": "organization",
-    "place": "location",
-    "product": "product",
-    "work": "work",
-}
-
-
-def norm_name(text: str) -> str:
-    text = text.lower().strip()
-    text = re.sub(r"^(the|a|an)\s+", "", text)
-    text = re.sub(r"('s|’s)$", "", text)
-    return re.sub(r"[^\w@#]+", " ", text).strip()
-
-
-def wnut_docs(data: Path, limit: int | None) -> list[tuple[str, set[tuple[str, str]]]]:
-    docs, tokens, tags = [], [], []
-    for line in [*(data / "wnut17-dev.conll").read_text(encoding="utf-8").splitlines(), ""]:
-        if not line.strip():
-            if tokens:
-                docs.append((tokens, tags))
-            tokens, tags = [], []
-            continue
-        tok, _, tag = line.partition("\t")
-        tokens.append(tok)
-        tags.append(tag.strip() or "O")
-    out = []
-    for toks, tgs in docs[:limit]:
-        gold, cur, typ = set(), [], None
-        for tok, tag in [*zip(toks, tgs, strict=True), ("", "O")]:
-            if tag.startswith("I-") and cur and tag[2:] == typ:
-                cur.append(tok)
-                continue
-            if cur and typ in WNUT_TYPES:
-                gold.add((WNUT_TYPES[typ], norm_name(" ".join(cur))))
-            cur, typ = ([tok], tag[2:]) if tag[:2] in ("B-", "I-") else ([], None)
-        out.append((" ".join(toks), gold))
-    return out
-
-
-def prf(pred: list[set], gold: list[set]) -> tuple[float, float, float]:
-    tp = sum(len(p & g) for p, g in zip(pred, gold, strict=True))
-    np_, ng = sum(map(len, pred)), sum(map(len, gold))
-    p = tp / np_ if np_ else 0.0
-    r = tp / ng if ng else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def bench_wnut(data: Path, nlp, limit: int | None, fast: bool = False) -> dict[str, float]:
-    docs = wnut_docs(data, limit)
-    gold = [g for _, g in docs]
-    raw = full_spacy()
-    raw_pred = []
-    for doc in raw.pipe(t for t, _ in docs):
-        raw_pred.append(
-            {(SPACY_TYPES[e.label_], norm_name(e.text)) for e in doc.ents if e.label_ in SPACY_TYPES}
-        )
-    notes = [Note(source=Path(f"w{i}"), body=t, title="") for i, (t, _) in enumerate(docs)]
-    analyze(notes, nlp, max_entities=50)
-    ours = []
-    for note in notes:
-        names = set()
-        for e in note.entities:
-            if e.type in OUR_TYPES:
-                for form in {e.name, *e.aliases}:
-                    names.add((OUR_TYPES[e.type], norm_name(form)))
-        ours.append(names)
-    rows = [["raw spaCy (mapped)", *prf(raw_pred, gold)], ["triage", *prf(ours, gold)]]
-    table(
-        f"Entities, WNUT-17 dev ({len(docs)} posts): document-level (type, name) sets",
-        ["method", "precision", "recall", "F1"],
-        rows,
-    )
-    half = len(docs) // 2
-    parts = {"first half": slice(0, half), "second half": slice(half, None), "odd posts": slice(1, None, 2)}
-    steady = []
-    for name, part in parts.items():
-        raw_f1, our_f1 = prf(raw_pred[part], gold[part])[2], prf(ours[part], gold[part])[2]
-        steady.append([name, raw_f1, our_f1, f"{our_f1 - raw_f1:+.3f}"])
-    table(
-        "Entities, WNUT-17 dev, F1 on parts of the set (is the gain steady?)",
-        ["posts", "raw spaCy", "triage", "gain"],
-        steady,
-    )
-    p, _r, f = prf(ours, gold)
-    return {
-        "entities.wnut_dev.precision": p,
-        "entities.wnut_dev.f1": f,
-        "entities.wnut_dev.f1_first_half": prf(ours[:half], gold[:half])[2],
-        "entities.wnut_dev.f1_second_half": prf(ours[half:], gold[half:])[2],
-    }
-
-
 # --- topics ----------------------------------------------------------------------------------------
 
 LABELS = {
@@ -764,7 +650,7 @@ FAMILIES = [
     ("arg", True, lambda d, n, t, lim, f: bench_microtexts(d, n, t, lim, f)),
     ("essays", True, lambda d, n, t, lim, f: bench_all_essays(d, n, t, lim, f)),
     ("news", True, _optional("news_quality")),
-    ("entities", True, _optional("entities_quality", lambda d, n, t, lim, f: bench_wnut(d, n, lim, f))),
+    ("entities", True, _optional("entities_quality")),
     ("topics", True, lambda d, n, t, lim, f: bench_topics(d, n, lim, f)),
     ("discovery", False, lambda d, n, t, lim, f: bench_discovery(d, n, lim, f)),
     ("related", True, _optional("connections_quality", _related_kpcrowd)),
