@@ -146,6 +146,8 @@ def localised_date(text: str) -> dt.date | None:
     text = text.strip()
     if not text or len(text) > DATEPARSER_CHARS or not _HAS_YEAR.search(text):
         return None
+    if not re.search(r"\w", _HAS_YEAR.sub("", text)):  # a bare year is no day
+        return None
     if (day := _cjk_date(text)) is not None:
         return _in_range(day)
     languages = next((langs for script, langs in _SCRIPTS if script.search(text)), _LATIN)
