@@ -2,7 +2,7 @@
 
 Each is a pure function on strings: no I/O, never raises on odd input.
 
-- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema keys are mapped instead);
+- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema names as `capture_<key>`);
 - `metadata_list`: a `## Metadata` bullet list (`- Key: value`) as a dict;
 - `wikilink_names`, `hashtags`: the names inside `[[...]]`, the `#tags` in a line;
 - `person_name`: `Kahneman, Daniel` -> `Daniel Kahneman` (so the same book meets across tools);
@@ -33,6 +33,7 @@ from ..note import PROPERTY_ORDER, Highlight
 from ..text import strip_inline
 from .base import Item
 from .infer import PLATFORM_FORMAT, platform_for
+from .keys import capture_key
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w /]{0,40}?)\s*:\s?(.*)$")
 _WIKINAME = re.compile(r"\[\[([^\[\]|#^]+)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]")
@@ -43,15 +44,16 @@ _SURNAME = re.compile(r"^(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)
 
 
 def tool_extra(frontmatter: dict[str, Any], rename: dict[str, str] | None = None) -> dict[str, Any]:
-    """The tool's frontmatter keys kept verbatim on the note, so the user's own views (Dataview,
-    the tool's templates) keep working. Triage's schema keys are left out (readers map them via
-    `Item.meta`); `rename` moves a tool key out of the way of ours (Omnivore: id -> omnivore_id)."""
+    """The tool's frontmatter keys kept on the note, so the user's own views (Dataview, the
+    tool's templates) keep working. A key named like one of triage's (`status`, `id`, `url`...)
+    is kept as `capture_<key>` (`keys.settle_tool_keys` then drops the copies of what the reader
+    read, and says why it kept the others); `rename` moves a tool key out of the way of ours
+    first (Omnivore: id -> omnivore_id). Nothing is dropped."""
     rename = rename or {}
     out: dict[str, Any] = {}
     for key, value in frontmatter.items():
         key = rename.get(str(key), str(key))
-        if key not in PROPERTY_ORDER:
-            out[key] = value
+        out[capture_key(key, out) if key in PROPERTY_ORDER else key] = value
     return out
 
 

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from ..note import STATUS_RANK, Note
 from ..text import URL_RE, shorten, slugify, strip_inline, word_count
+from .keys import Accepted, is_triage_schema, normalize_lenient, settle_tool_keys
 from .normalize import normalize_given, normalize_tool
 
 PLATFORM_DOMAINS = {
@@ -240,13 +241,21 @@ INFERRERS: dict[str, Callable[[Note], Any]] = {
 }
 
 
-def infer_metadata(note: Note) -> Note:
-    """Fill the metadata fields of `note`: the capture's own frontmatter (normalised strictly),
-    else what its capture tool states (leniently), else inferred."""
-    known, extra = normalize_given(note.given)
+def infer_metadata(note: Note, accepted: Accepted | None = None) -> Note:
+    """Fill the metadata fields of `note`: the capture's own frontmatter (normalised strictly
+    when it is in triage's schema, leniently otherwise: `keys`), else what its capture tool
+    states (leniently), else inferred. `accepted` is the vault's vocabulary and used ids."""
+    reasons: list[str] = []
+    if is_triage_schema(note.given):
+        known, extra = normalize_given(note.given)
+    else:
+        known, extra, reasons = normalize_lenient(note.given, accepted)
     stated, problems = normalize_tool(note.tool_meta)
-    note.read_reasons = [*note.read_reasons, *problems]
-    note.extra = {**note.extra, **extra}
+    tool_extra, filled, kept = settle_tool_keys(note.extra, stated)
+    reader_aliases = filled.pop("aliases", [])
+    stated = {**filled, **stated}
+    note.read_reasons = [*note.read_reasons, *problems, *kept, *reasons]
+    note.extra = {**tool_extra, **extra}
     values = {**stated, **known}
     note.id = known.get("id")
     for name, infer in INFERRERS.items():
@@ -255,5 +264,7 @@ def infer_metadata(note: Note) -> Note:
     note.status = max(known.get("status", "triaged"), "triaged", key=STATUS_RANK.__getitem__)
     if "tags" not in known and stated.get("tags"):
         known["tags"] = stated["tags"]  # the tool's tags join the note's own (planner)
+    if reader_aliases and "aliases" not in known:
+        known["aliases"] = list(dict.fromkeys([note.title, *reader_aliases]))
     note.given = known
     return note
