@@ -10,6 +10,7 @@ kept as they are.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -38,15 +39,21 @@ def problem(key: str, message: str, hint: str) -> CaptureError:
 # --- normalizers for given values ------------------------------------------------------------
 
 
+def _plain(value: Any) -> str:
+    """Text without markdown, HTML entities decoded first (`[[Brett &#38; Kate McKay]]` is one
+    link, not `Brett &`), trimmed."""
+    return strip_inline(html.unescape(str(value))).strip()
+
+
 def _text(key: str) -> Callable[[Any], str | None]:
     def norm(value: Any) -> str | None:
         if value is None:
             return None
         if isinstance(value, list):  # Web Clipper writes author as a list of links
-            value = ", ".join(strip_inline(str(v)) for v in value if v is not None)
+            value = ", ".join(_plain(v) for v in value if v is not None and _plain(v))
         if isinstance(value, (dict, set)):
             raise problem(key, f"expected text, found a {type(value).__name__}", f"write `{key}: some text`")
-        out = strip_inline(str(value)).strip()
+        out = _plain(value)
         return out or None
 
     return norm
