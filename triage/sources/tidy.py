@@ -35,6 +35,7 @@ _SUFFIXES: tuple[tuple[re.Pattern[str], int], ...] = (
     (re.compile(rf"^(.+?)\s+[-–—|]\s+by\s+({_NAME})$", re.I), 2),
     (re.compile(r"^(.+?)\s+[-–—|]\s+(?:Freedium|Medium)$", re.I), 0),
 )
+_BY_HANDLE = re.compile(r"^(?:thread|post|tweet)s? by (@\w{1,30})\b", re.I)
 _PLACEHOLDERS = re.compile(
     r"""^(?:\(?no\ title\)?|\(?untitled\)?(?:\ ?\d+)?|markdownload[-_ ]untitled|new\ tab|untitled\ document
         |(?:thread|post|tweet)\ by\ @\w+(?:\ on\ (?:x|twitter|thread\ reader\ app))?
@@ -46,14 +47,15 @@ _PLACEHOLDERS = re.compile(
 
 def tidy_title(title: str) -> tuple[str, str | None]:
     """(the title without a tab's notification count, DownSub's wrapping and site or byline
-    suffixes; the byline's name, or None). Returns the title as it was when tidying would
+    suffixes; the byline's name (or the @handle of a `Thread by @x` placeholder), or None). Returns the title as it was when tidying would
     leave nothing."""
     text = re.sub(r"\s+", " ", html.unescape(title)).strip()
     text = _NOTIFICATION.sub("", text)
     if m := _DOWNSUB.match(text):
         text = m.group(1)
     text = _AUTO_CAPTIONS.sub("", text)
-    author = None
+    placeholder = _BY_HANDLE.match(text)
+    author = placeholder.group(1) if placeholder else None
     for pattern, group in _SUFFIXES:
         if (m := pattern.match(text)) and m.group(1).strip():
             text = m.group(1).strip()
@@ -94,7 +96,7 @@ MIRRORS = re.compile(
 """Hosts that show someone else's page (Medium mirrors, web archives, paywall removers)."""
 _EMBEDDED = re.compile(r"(https?://(?!(?:[\w-]+\.)*(?:freedium|archive|12ft)\b)[^\s)\]>\"']+)", re.I)
 _GO_TO_ORIGINAL = re.compile(
-    r"\[\s*(?:go to (?:the )?original|original (?:article|post|story)|view original)\s*\]\((https?://[^)\s]+)\)"
+    r"\[\s*<?\s*(?:go to (?:the )?original|original (?:article|post|story)|view original)\s*\]\((https?://[^)\s]+)\)"
     r"|(?:go to (?:the )?original)\s*[:\-–]?\s*<?(https?://[^\s>)]+)",
     re.I,
 )
