@@ -438,3 +438,21 @@ def test_labelled_capture_mutated_like_templates_still_reads(case):
     assert note.author == FIELDS["author"], text
     assert note.captured_date == dt.date(2024, 3, 5), text
     assert note.given.get("status") in (None, "triaged") and "topics" not in note.given
+
+
+def test_dateparser_is_imported_only_for_a_date_the_cheap_parsers_cannot_read():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom pathlib import Path\nfrom triage.sources.reader import read_file\n"
+        "from triage.sources.infer import infer_metadata\n"
+        "def go(text):\n"
+        "    infer_metadata(read_file(text.encode(), Path('/inbox/a.md'), 10**7, 1.7e9)[0])\n"
+        "    return 'dateparser' in sys.modules\n"
+        "a = go('---\\ncreated: 2024-03-05\\n---\\n# T\\n\\nPublished: 25 June 2024\\n')\n"
+        "b = go('---\\ncreated: 5. M\\u00e4rz 2024\\n---\\nText.\\n')\n"
+        "print(a, b)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]

@@ -1,10 +1,13 @@
 """Stage 2a: check and normalise the metadata a capture's own frontmatter gives.
 
 `NORMALIZERS` maps each frontmatter key triage understands to a function that checks and normalises
-the value. A value that cannot be made valid raises `CaptureError` naming the key, the value and
-the fix (the capture is quarantined with that explanation). Other tools' names for our keys are
-mapped first (`KEY_ALIASES`: Web Clipper's `source` is our `url`...). Keys triage does not know are
-kept as they are.
+the value. `normalize_given` is strict, for frontmatter in triage's own schema only (see
+`keys.is_triage_schema`): a value that cannot be made valid raises `CaptureError` naming the key,
+the value and the fix (the capture is quarantined with that explanation). Any other frontmatter
+is read leniently by `keys.normalize_lenient`, with `TOOL_NORMALIZERS` (dates as leniently as a
+capture tool's: `dates.lenient_date`). Other tools' names for our keys are mapped first
+(`KEY_ALIASES`: Web Clipper's `source` is our `url`...). Keys triage does not know are kept as
+they are.
 """
 
 from __future__ import annotations

@@ -47,8 +47,8 @@ _PLACEHOLDERS = re.compile(
 
 def tidy_title(title: str) -> tuple[str, str | None]:
     """(the title without a tab's notification count, DownSub's wrapping and site or byline
-    suffixes; the byline's name (or the @handle of a `Thread by @x` placeholder), or None). Returns the title as it was when tidying would
-    leave nothing."""
+    suffixes; the byline's name, or the @handle of a `Thread by @x` placeholder, or None). The
+    title is returned as it was when tidying would leave nothing."""
     text = re.sub(r"\s+", " ", html.unescape(title)).strip()
     text = _NOTIFICATION.sub("", text)
     if m := _DOWNSUB.match(text):
