@@ -396,34 +396,28 @@ def _label(style: str, name: str, value: str) -> str:
     }[style]
 
 
+STYLES = ["plain", "bullet", "bold", "bold-colon-inside", "dataview", "bold-dataview"]
+
+
 @st.composite
 def labelled_capture(draw: st.DrawFn) -> tuple[str, str]:
+    """A capture whose four fields are labelled in any order, each in the frontmatter (when there
+    is one) or in the body in any label style, with reader's keys added and the H1 kept,
+    removed or replaced by a section heading."""
     order = draw(st.permutations(list(FIELDS)))
-    in_frontmatter = draw(st.booleans())
-    keys = draw(st.lists(st.sampled_from(READER_KEYS), max_size=4, unique=True)) if in_frontmatter else []
-    lines = []
+    has_frontmatter = draw(st.booleans())
+    keys = draw(st.lists(st.sampled_from(READER_KEYS), max_size=4, unique=True)) if has_frontmatter else []
+    head, body = [], []
     for field in order:
         name = draw(st.sampled_from(NAMES[field]))
-        if in_frontmatter:
-            lines.append(f"{name}: {FIELDS[field]}")
+        if has_frontmatter and draw(st.booleans()):
+            head.append(f"{name}: {FIELDS[field]}")
         else:
-            lines.append(
-                _label(
-                    draw(
-                        st.sampled_from(
-                            ["plain", "bullet", "bold", "bold-colon-inside", "dataview", "bold-dataview"]
-                        )
-                    ),
-                    name,
-                    FIELDS[field],
-                )
-            )
+            body.append(_label(draw(st.sampled_from(STYLES)), name, FIELDS[field]))
     heading = draw(st.sampled_from(["", f"# {FIELDS['title']}\n\n", "# Metadata\n\n", "## Highlights\n\n"]))
-    if in_frontmatter:
-        head = "---\n" + "\n".join([*lines, *(f"{k}: {v}" for k, v in keys)]) + "\n---\n"
-        text = head + heading + BODY + "\n"
-    else:
-        text = heading + "\n".join(lines) + "\n\n" + BODY + "\n"
+    text = heading + "\n".join(body) + "\n\n" + BODY + "\n"
+    if has_frontmatter:
+        text = "---\n" + "\n".join([*head, *(f"{k}: {v}" for k, v in keys)]) + "\n---\n" + text
     name = draw(st.sampled_from(["capture.md", "untitled.md", "2024-01-01.md"]))
     return name, text
 
