@@ -450,3 +450,23 @@ def test_dateparser_is_imported_only_for_a_date_the_cheap_parsers_cannot_read():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "True"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(max_size=400)
+    | st.lists(st.sampled_from(["**a**:", "b::", "- c:", "[d:: e]", "x", "\n", "  - f"])).map("".join)
+)
+def test_labelled_fields_never_raises(text):
+    fields = labelled_fields(text)
+    assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in fields.items())
+    assert isinstance(label_meta(fields), dict)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.text(max_size=30).map(lambda t: t + " 2024") | st.integers() | st.floats(allow_nan=True))
+def test_lenient_date_never_raises(value):
+    from triage.sources.dates import lenient_date
+
+    day = lenient_date(value)
+    assert day is None or dt.date(1900, 1, 1) <= day <= dt.date(2100, 12, 31)
