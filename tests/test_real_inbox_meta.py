@@ -330,6 +330,8 @@ def test_tool_keys_named_like_triages_are_kept():
         ("Thread by @kestrel_pod", "Thread by @kestrel_pod", "@kestrel_pod"),
         ("A - B: a title with dashes", "A - B: a title with dashes", None),
         ("(2024) in review", "(2024) in review", None),
+        ("Notes - by chapter", "Notes - by chapter", None),  # no name after "by"
+        ("Why X | by Ana de la Cruz | Geek Culture", "Why X", "Ana de la Cruz"),
     ],
 )
 def test_tidy_title(raw, title, author):

@@ -27,12 +27,13 @@ _NOTIFICATION = re.compile(r"^\(\d{1,3}\+?\)\s+(?=\S)")
 _DOWNSUB = re.compile(r"^\s*(?:\[[^\[\]]{1,60}\]\s*)?(.*?)\s*\[DownSub\.com\]\s*$", re.I)
 _AUTO_CAPTIONS = re.compile(r"^\s*\[[^\[\]]*\(auto-generated\)[^\[\]]*\]\s*", re.I)
 _FREEDIUM = r"(?:\s+[-–—]\s+Freedium)?"
-_NAME = r"[^\W\d_][\w.'’ -]{1,60}?"
+_NAME = r"[A-Z\u00c0-\u024f][\w.'’-]*(?: (?:[A-Z\u00c0-\u024f][\w.'’-]*|de|van|von|der|da|di|la|le|al)){0,5}"
+"""A person's name as a byline gives it: capitalised words (`Ana de la Cruz`)."""
 # Site and byline suffixes, most specific first: (pattern, group of the author or 0).
 _SUFFIXES: tuple[tuple[re.Pattern[str], int], ...] = (
-    (re.compile(rf"^(.+?)\s+\|\s+by\s+({_NAME})\s+\|\s+(?:in\s+)?[^|]{{1,80}}?{_FREEDIUM}$", re.I), 2),
-    (re.compile(rf"^(.+?)\s+\|\s+by\s+({_NAME}){_FREEDIUM}$", re.I), 2),
-    (re.compile(rf"^(.+?)\s+[-–—|]\s+by\s+({_NAME})$", re.I), 2),
+    (re.compile(rf"^(.+?)\s+\|\s+[Bb]y\s+({_NAME})\s+\|\s+(?:in\s+)?[^|]{{1,80}}?{_FREEDIUM}$"), 2),
+    (re.compile(rf"^(.+?)\s+\|\s+[Bb]y\s+({_NAME}){_FREEDIUM}$"), 2),
+    (re.compile(rf"^(.+?)\s+[-–—|]\s+[Bb]y\s+({_NAME})$"), 2),
     (re.compile(r"^(.+?)\s+[-–—|]\s+(?:Freedium|Medium)$", re.I), 0),
 )
 _BY_HANDLE = re.compile(r"^(?:thread|post|tweet)s? by (@\w{1,30})\b", re.I)
