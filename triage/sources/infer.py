@@ -268,7 +268,7 @@ def _title(note: Note, labelled: dict[str, Any], inferred: bool) -> tuple[str, s
     that titles a post by its first sentence means it."""
     title, byline = tidy_title(note.title)
     first = note.highlights[0].text if note.highlights else ""
-    opening = next((ln for ln in note.words_text().split("\n") if ln.strip()), "")
+    opening = next((ln for ln in note.words_text().split("\n", 50) if ln.strip()), "")[:200]
     listed = re.match(r"^\s*(?:[-*+>]|==|\d+[.)])\s*", opening) is not None
     is_first = (bool(first) and first.rstrip(".…") == title.rstrip(".…")) or (inferred and listed)
     if is_placeholder(title) or is_first:
@@ -288,7 +288,7 @@ def _title(note: Note, labelled: dict[str, Any], inferred: bool) -> tuple[str, s
 
 
 def _heading(note: Note) -> str | None:
-    for line in note.words_text().split("\n")[:400]:
+    for line in note.words_text().split("\n", 400)[:400]:
         m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
         if m and not is_placeholder(text := strip_inline(m.group(1))):
             return shorten(text, 150)

@@ -19,6 +19,8 @@ LABEL_LENGTH = 600
 _LABEL_LEAD = re.compile(r"^\s{0,3}(?:>\s?)*\s{0,3}(?:[-*+]\s+)?")
 _LABEL = re.compile(r"^(\*\*|__)?([^\W\d_][^:*\[\]()<>`#|]{0,38}?)\s*(?:\1)?\s*(::?)\s*(?:\1)?(?:\s+|$)(.*)$")
 _DATAVIEW_BRACKET = re.compile(r"^[\[(]([^\W\d_][^:\[\]()]{0,38}?)\s*::\s*(.*?)[\])]\s*$")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _YAML_ITEM = re.compile(r"^\s*-\s+(.*)$")
 
 
@@ -48,7 +50,7 @@ def labelled_fields(text: str, max_lines: int = LABEL_LINES) -> dict[str, str]:
     pending = ""  # an empty `key:` whose YAML list items may follow
     fenced = False
     for line in text.split("\n", max_lines)[:max_lines]:
-        if re.match(r"^\s*(```|~~~)", line):
+        if _FENCE.match(line):
             fenced, pending = not fenced, ""
             continue
         if fenced or len(line) > LABEL_LENGTH or not line.strip():
@@ -59,7 +61,7 @@ def labelled_fields(text: str, max_lines: int = LABEL_LINES) -> dict[str, str]:
                 out[pending] = f"{out[pending]}, {value}" if out.get(pending) else value
             continue
         pending = ""
-        if re.match(r"^\s{0,3}#{1,6}\s", line):
+        if _HEADING.match(line):
             continue
         rest = _LABEL_LEAD.sub("", line, count=1)
         m = _DATAVIEW_BRACKET.match(rest) or _LABEL.match(rest)
