@@ -203,7 +203,7 @@ def test_dry_run_message(runner, tmp_path):
 def test_status_log_and_cron_output(runner, tmp_path):
     ws = make_workspace(tmp_path / "ws")
     drop(ws, "2026-03-01-ok.md", "# Chips\n\nTSMC in Taiwan makes the chips that NVIDIA sells to every lab.")
-    drop(ws, "bad.md", "---\ncaptured_date: someday\n---\ntext")
+    drop(ws, "bad.md", "---\nid: SOURCE-20260301-001\ncaptured_date: someday\n---\ntext")
     result = invoke(runner, ws, "run")
     assert result.exit_code == 1
     assert result.stdout == "1 triaged, 0 skipped, 1 failed; 32 index pages updated\n"  # no TTY: summary only

@@ -135,8 +135,11 @@ def test_given_synopsis_is_cleaned_to_whole_sentences():
 
 def test_malformed_address_is_refused_not_a_crash():
     assert platform_for("https://[oops/a") == "web"
-    with pytest.raises(CaptureError, match="not a valid address"):
-        note("text", {"url": "https://[oops/a"})
+    with pytest.raises(CaptureError, match="not a valid address"):  # triage's own schema: strict
+        note("text", {"id": "SOURCE-20260101-001", "url": "https://[oops/a"})
+    kept = note("text", {"url": "https://[oops/a"})  # anyone else's frontmatter: kept, with a reason
+    assert kept.url is None and kept.extra["capture_url"] == "https://[oops/a"
+    assert any("capture_url" in r and "not a valid address" in r for r in kept.read_reasons)
 
 
 @pytest.mark.parametrize(

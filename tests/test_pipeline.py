@@ -127,7 +127,11 @@ def test_duplicates_are_archived_not_triaged_twice(ws, nlp):
 
 def test_failures_are_quarantined_with_an_explanation_and_the_run_goes_on(ws, nlp):
     drop(ws, "bad.md", "---\ntitle: [unclosed\n---\nbody")
-    drop(ws, "date.md", "---\ncaptured_date: someday\n---\nA perfectly fine body of text for a note.")
+    drop(
+        ws,
+        "date.md",
+        "---\nid: SOURCE-20260101-001\ncaptured_date: someday\n---\nA perfectly fine body of text.",
+    )
     drop(ws, "doc.md", b"%PDF-1.4 binary")
     drop(ws, "good.md", "# Fine\n\nThis capture is fine and says that grids limit data centers.")
     report = run(ws, now=NOW, nlp=nlp)
@@ -250,8 +254,14 @@ TEXT = "The grid limits where data centers get built, and utilities plan in deca
         ),
         ("indent.md", "---\ntitle: x\n  author: y\n---\n" + TEXT, "line 3"),
         ("list.md", "---\n- just\n- a list\n---\n" + TEXT, "must be a mapping"),
-        ("topics5.md", "---\ntopics: 5\n---\n" + TEXT, "frontmatter `topics`"),
-        ("someday.md", "---\ncaptured_date: someday\n---\n" + TEXT, "'someday' is not a date"),
+        ("topics5.md", "---\nid: SOURCE-20260101-001\ntopics: 5\n---\n" + TEXT, "frontmatter `topics`"),
+        (
+            "someday.md",
+            "---\nid: SOURCE-20260101-001\ncaptured_date: someday\n---\n" + TEXT,
+            "'someday' is not a date",
+        ),
+        ("reader-topics.md", "---\ntopics: 5\n---\n" + TEXT, "processed"),  # not triage's schema: kept
+        ("reader-date.md", "---\ncaptured_date: someday\n---\n" + TEXT, "processed"),
         ("badid.md", "---\nid: SOURCE-2026-1\n---\n" + TEXT, "is not an id like"),
         ("unsafe.md", "---\nx: !!python/object/apply:os.system ['touch /tmp/pwned']\n---\n" + TEXT, "unsafe"),
         ("bomb.md", "---\n" + BOMB + "---\n" + TEXT, "alias bomb"),

@@ -48,6 +48,7 @@ from .note import PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
 from .outcome import _done_with, _fail, apply_merged, apply_update, archive, ws_tmp
 from .report import Report
 from .sources.infer import infer_metadata
+from .sources.keys import Accepted
 from .sources.reader import SUFFIXES, read_file, scan_inbox
 from .status import failed_captures, record_run
 from .suggestions import current as current_suggestions
@@ -143,6 +144,9 @@ def _run(
     batch_sha: dict[str, str] = {}
     unwritten: dict[Path, int] = {}  # a file's notes still to write; archived when it reaches 0
     max_bytes = int(ws.settings.max_file_mb * 1_000_000)
+    accepted = Accepted(
+        frozenset(taxonomy.ids()), tuple(rules.tiers), frozenset(str(r.get("id")) for r in records)
+    )
     for i, path in enumerate(ready):
         if progress:
             progress("reading", i, len(ready), path.name)
@@ -161,7 +165,7 @@ def _run(
                 duplicates.append((path, sha, by_sha.get(sha) or batch_sha[sha]))
                 continue
             for note in found:
-                infer_metadata(note)
+                infer_metadata(note, accepted)
         except CaptureError as exc:
             _fail(report, ws, path, exc, dry_run)
             continue

@@ -2,7 +2,7 @@
 
 Each is a pure function on strings: no I/O, never raises on odd input.
 
-- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema keys are mapped instead);
+- `tool_extra`: a tool's own frontmatter keys to keep on the note (schema names as `capture_<key>`);
 - `metadata_list`: a `## Metadata` bullet list (`- Key: value`) as a dict;
 - `wikilink_names`, `hashtags`: the names inside `[[...]]`, the `#tags` in a line;
 - `person_name`: `Kahneman, Daniel` -> `Daniel Kahneman` (so the same book meets across tools);
@@ -16,7 +16,10 @@ Each is a pure function on strings: no I/O, never raises on odd input.
 - `cut_off`: the reason recorded when a highlight list ends part-way;
 - `highlights_content`: what the NLP stage reads for a capture that is only highlights;
 - `page_format`: format article for a saved web page, unless its platform says otherwise;
-- `original_url`: one spelling of a source's address across tools (x.com, no text fragment).
+- `original_url`: one spelling of a source's address across tools (x.com, no text fragment);
+- `labelled_fields`: every `Label: value` a template wrote, in whatever style (frontmatter-like
+  lines, `- Label:` lists, `**Label**:`, Dataview `Label::`), as a dict; `label_meta` maps the
+  labels people use for title, URL, author and dates onto triage's names.
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from ..note import PROPERTY_ORDER, Highlight
 from ..text import strip_inline
 from .base import Item
 from .infer import PLATFORM_FORMAT, platform_for
+from .keys import capture_key
+from .labels import LABELS as LABELS
+from .labels import label_meta as label_meta
+from .labels import labelled_fields as labelled_fields
 
 _BULLET = re.compile(r"^\s{0,3}[-*+]\s+([A-Za-z][\w /]{0,40}?)\s*:\s?(.*)$")
 _WIKINAME = re.compile(r"\[\[([^\[\]|#^]+)(?:[#^][^\]|]*)?(?:\|[^\]]*)?\]\]")
@@ -40,15 +47,16 @@ _SURNAME = re.compile(r"^(?:[a-z]{1,3}\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)
 
 
 def tool_extra(frontmatter: dict[str, Any], rename: dict[str, str] | None = None) -> dict[str, Any]:
-    """The tool's frontmatter keys kept verbatim on the note, so the user's own views (Dataview,
-    the tool's templates) keep working. Triage's schema keys are left out (readers map them via
-    `Item.meta`); `rename` moves a tool key out of the way of ours (Omnivore: id -> omnivore_id)."""
+    """The tool's frontmatter keys kept on the note, so the user's own views (Dataview, the
+    tool's templates) keep working. A key named like one of triage's (`status`, `id`, `url`...)
+    is kept as `capture_<key>` (`keys.settle_tool_keys` then drops the copies of what the reader
+    read, and says why it kept the others); `rename` moves a tool key out of the way of ours
+    first (Omnivore: id -> omnivore_id). Nothing is dropped."""
     rename = rename or {}
     out: dict[str, Any] = {}
     for key, value in frontmatter.items():
         key = rename.get(str(key), str(key))
-        if key not in PROPERTY_ORDER:
-            out[key] = value
+        out[capture_key(key, out) if key in PROPERTY_ORDER else key] = value
     return out
 
 
@@ -75,6 +83,7 @@ def metadata_list(lines: list[str]) -> dict[str, str]:
 
 def wikilink_names(text: str) -> list[str]:
     """The page names inside `[[...]]` links, in order."""
+    text = html.unescape(text)  # `[[Brett &#38; Kate McKay]]`: the `#` is an entity's, not a heading's
     return [m.group(1).strip() for m in _WIKINAME.finditer(text) if m.group(1).strip()]
 
 

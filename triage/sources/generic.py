@@ -1,7 +1,9 @@
 """The fallback reader: markdown or plain text, with triage's own frontmatter or none.
 
-This is triage's behaviour before capture tools were recognised: the frontmatter is given in our
-schema (strictly validated in stage 2), the body is read as it is.
+This is triage's behaviour before capture tools were recognised: the frontmatter is given (stage 2
+validates it strictly when it is in triage's own schema, and otherwise keeps a key it does not
+accept as `capture_<key>`: `keys`), the body is read as it is; its labels (`Source:: ...`,
+`- Author: ...`) are read in stage 2 as well (`labels`, for every markdown capture).
 """
 
 from __future__ import annotations

@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from . import common
 from .common import person_names
+from .tidy import TRACKING
 
-TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|dclid|igshid|mc_cid|mc_eid|ref_src|ref_url|si)$")
 HOSTS = {"twitter.com": "x.com", "mobile.twitter.com": "x.com", "mobile.x.com": "x.com"}
 X_PARAMS = {"s", "t"}  # x.com share links: ?s=20&t=... say who shared, not what
 

@@ -15,7 +15,10 @@ from urllib.parse import urlparse
 
 from ..note import STATUS_RANK, Note
 from ..text import URL_RE, shorten, slugify, strip_inline, word_count
+from .keys import Accepted, is_triage_schema, normalize_lenient, settle_tool_keys
+from .labels import label_meta, labelled_fields
 from .normalize import normalize_given, normalize_tool
+from .tidy import is_placeholder, strip_tracking, tidy_title, unmirror
 
 PLATFORM_DOMAINS = {
     "x.com": "x",
@@ -240,20 +243,107 @@ INFERRERS: dict[str, Callable[[Note], Any]] = {
 }
 
 
-def infer_metadata(note: Note) -> Note:
-    """Fill the metadata fields of `note`: the capture's own frontmatter (normalised strictly),
-    else what its capture tool states (leniently), else inferred."""
-    known, extra = normalize_given(note.given)
+LABELLED_SUFFIXES = (".md", ".markdown", ".txt")
+"""File types whose labels (`labels.labelled_fields`) are read: text a person or template wrote
+(an HTML page's scripts and styles are not labels)."""
+
+
+def _labelled(note: Note) -> dict[str, Any]:
+    """What the capture's labels state (title, url, author, dates), normalised leniently; a
+    label that does not read as its field is no label (no reason: it is only text). A capture
+    tool's reader knows where its tool writes the author (Hypothes.is's `- Author:` is a site)."""
+    if note.source.suffix.lower() not in LABELLED_SUFFIXES or not note.text:
+        return {}
+    found = label_meta(labelled_fields(note.text))
+    if note.source_tool:
+        found.pop("author", None)
+    return normalize_tool(found)[0]
+
+
+def _title(note: Note, labelled: dict[str, Any], inferred: bool) -> tuple[str, str | None]:
+    """The note's title tidied (`tidy.tidy_title`) and a byline's author; a placeholder or the
+    first highlight is replaced by a label's title, the first real heading or the file name.
+    A title is a highlight when it is the whole first highlight, or was inferred from a text
+    that opens with a list item or a quote (a highlight list without a title line); a reader
+    that titles a post by its first sentence means it."""
+    title, byline = tidy_title(note.title)
+    first = note.highlights[0].text if note.highlights else ""
+    opening = next((ln for ln in note.words_text().split("\n", 50) if ln.strip()), "")[:200]
+    listed = re.match(r"^\s*(?:[-*+>]|==|\d+[.)])\s*", opening) is not None
+    is_first = (bool(first) and first.rstrip(".…") == title.rstrip(".…")) or (inferred and listed)
+    if is_placeholder(title) or is_first:
+        named = re.sub(r"[_-]+", " ", note.source.stem).strip()
+        candidates = (
+            labelled.get("title"),
+            _heading(note),
+            title_from_name(note.source.stem),
+            None if listed else infer_title(note),
+            None if _DEFAULT_NAME.match(named) else named,
+        )
+        for candidate in candidates:
+            if candidate and not is_placeholder(candidate) and not (first and first.startswith(candidate)):
+                better, by = tidy_title(candidate)
+                return better, byline or by
+    return title, byline
+
+
+def _heading(note: Note) -> str | None:
+    for line in note.words_text().split("\n", 400)[:400]:
+        m = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if m and not is_placeholder(text := strip_inline(m.group(1))):
+            return shorten(text, 150)
+    return None
+
+
+def _url(note: Note) -> None:
+    """The URL without tracking parameters; a mirror's page gets its original's address (the
+    mirror's kept as `mirror_url`, with a reason)."""
+    note.url = strip_tracking(note.url)
+    original = unmirror(note.url, note.text)
+    if original and note.url:
+        note.extra.setdefault("mirror_url", note.url)
+        note.read_reasons.append(
+            "read: clipped through a mirror; url is the original (the mirror's: mirror_url)"
+        )
+        note.url = strip_tracking(original)
+
+
+def infer_metadata(note: Note, accepted: Accepted | None = None) -> Note:
+    """Fill the metadata fields of `note`: the capture's own frontmatter (normalised strictly
+    when it is in triage's schema, leniently otherwise: `keys`), else what its capture tool
+    states (leniently), else what its labels state (`labels`), else inferred. Titles, authors
+    and URLs are then tidied (`tidy`). `accepted` is the vault's vocabulary and used ids."""
+    reasons: list[str] = []
+    strict = is_triage_schema(note.given)
+    if strict:
+        known, extra = normalize_given(note.given)
+    else:
+        known, extra, reasons = normalize_lenient(note.given, accepted)
     stated, problems = normalize_tool(note.tool_meta)
-    note.read_reasons = [*note.read_reasons, *problems]
-    note.extra = {**note.extra, **extra}
+    tool_extra, filled, kept = settle_tool_keys(note.extra, stated)
+    reader_aliases = filled.pop("aliases", [])
+    labelled = _labelled(note)
+    stated = {**labelled, **filled, **stated}
+    note.read_reasons = [*note.read_reasons, *problems, *kept, *reasons]
+    note.extra = {**tool_extra, **extra}
     values = {**stated, **known}
     note.id = known.get("id")
+    byline = None
     for name, infer in INFERRERS.items():
+        if name == "author" and not values.get("author") and byline:
+            values["author"] = byline
         setattr(note, name, values[name] if values.get(name) else infer(note))
+        if name == "title" and not (strict and "title" in known):
+            note.title, byline = _title(note, labelled, not values.get("title"))
+        elif name == "url":
+            _url(note)
+    if note.author:
+        note.author = note.author.strip() or None
     note.published_date = values.get("published_date")
     note.status = max(known.get("status", "triaged"), "triaged", key=STATUS_RANK.__getitem__)
     if "tags" not in known and stated.get("tags"):
         known["tags"] = stated["tags"]  # the tool's tags join the note's own (planner)
+    if reader_aliases and "aliases" not in known:
+        known["aliases"] = list(dict.fromkeys([note.title, *reader_aliases]))
     note.given = known
     return note

@@ -1,15 +1,19 @@
 """Stage 2a: check and normalise the metadata a capture's own frontmatter gives.
 
 `NORMALIZERS` maps each frontmatter key triage understands to a function that checks and normalises
-the value. A value that cannot be made valid raises `CaptureError` naming the key, the value and
-the fix (the capture is quarantined with that explanation). Other tools' names for our keys are
-mapped first (`KEY_ALIASES`: Web Clipper's `source` is our `url`...). Keys triage does not know are
-kept as they are.
+the value. `normalize_given` is strict, for frontmatter in triage's own schema only (see
+`keys.is_triage_schema`): a value that cannot be made valid raises `CaptureError` naming the key,
+the value and the fix (the capture is quarantined with that explanation). Any other frontmatter
+is read leniently by `keys.normalize_lenient`, with `TOOL_NORMALIZERS` (dates as leniently as a
+capture tool's: `dates.lenient_date`). Other tools' names for our keys are mapped first
+(`KEY_ALIASES`: Web Clipper's `source` is our `url`...). Keys triage does not know are kept as
+they are.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +22,7 @@ from urllib.parse import urlparse
 from ..errors import CaptureError
 from ..note import FORMATS, ID_RE, STATUSES, TELEOLOGIES
 from ..text import first_sentences, shorten, strip_inline
+from .dates import lenient_date, parse_date
 
 # Other tools' names for our keys (Obsidian Web Clipper, Readwise, Zotero...). Ours win if both exist.
 KEY_ALIASES = {
@@ -37,15 +42,21 @@ def problem(key: str, message: str, hint: str) -> CaptureError:
 # --- normalizers for given values ------------------------------------------------------------
 
 
+def _plain(value: Any) -> str:
+    """Text without markdown, HTML entities decoded first (`[[Brett &#38; Kate McKay]]` is one
+    link, not `Brett &`), trimmed."""
+    return strip_inline(html.unescape(str(value))).strip()
+
+
 def _text(key: str) -> Callable[[Any], str | None]:
     def norm(value: Any) -> str | None:
         if value is None:
             return None
         if isinstance(value, list):  # Web Clipper writes author as a list of links
-            value = ", ".join(strip_inline(str(v)) for v in value if v is not None)
+            value = ", ".join(_plain(v) for v in value if v is not None and _plain(v))
         if isinstance(value, (dict, set)):
             raise problem(key, f"expected text, found a {type(value).__name__}", f"write `{key}: some text`")
-        out = strip_inline(str(value)).strip()
+        out = _plain(value)
         return out or None
 
     return norm
@@ -66,70 +77,6 @@ def _url(value: Any) -> str | None:
             "url", f"{text[:80]!r} is not a valid address", "give the full address, https://..."
         ) from None
     return text
-
-
-def parse_date(value: Any) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    for fmt in (
-        "%Y-%m-%d",
-        "%Y/%m/%d",
-        "%Y%m%d",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%d %B %Y",
-        "%B %d, %Y",
-    ):
-        try:
-            return dt.datetime.strptime(text[: len(text)], fmt).date()
-        except ValueError:
-            continue
-    try:
-        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
-    except ValueError:
-        raise ValueError(text) from None
-
-
-_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_ISO_PREFIX = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_MONTH_FIRST = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
-_DAY_FIRST = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
-_SLASHED = re.compile(r"^\s*\(?(\d{1,2})/(\d{1,2})/(\d{4})\b")
-
-
-def lenient_date(value: Any) -> dt.date | None:
-    """A date from what capture tools write, or None: ISO with anything after it
-    (`2024-03-06T10:22:31 (UTC +01:00)`), `March 5, 2024`, `Tuesday, March 5, 2024 9:14:07 PM`,
-    `5 March 2024`, JavaScript's `Tue Mar 05 2024 21:14:07 GMT+0100`, US `3/5/2024`."""
-    if isinstance(value, (dt.date, dt.datetime)) or value is None:
-        return value.date() if isinstance(value, dt.datetime) else value
-    text = str(value).strip()
-    try:
-        return parse_date(text)
-    except ValueError:
-        pass
-    candidates = []
-    if m := _ISO_PREFIX.match(text):
-        candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    if m := _MONTH_FIRST.search(text):
-        month = _MONTHS.get(m.group(1)[:3].lower())
-        if month:
-            candidates.append((int(m.group(3)), month, int(m.group(2))))
-    if m := _DAY_FIRST.search(text):
-        month = _MONTHS.get(m.group(2)[:3].lower())
-        if month:
-            candidates.append((int(m.group(3)), month, int(m.group(1))))
-    if m := _SLASHED.match(text):
-        candidates.append((int(m.group(3)), int(m.group(1)), int(m.group(2))))
-    for year, month, day in candidates:
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            continue
-    return None
 
 
 def _date_of(key: str) -> Callable[[Any], dt.date | None]:
