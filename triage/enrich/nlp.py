@@ -5,7 +5,8 @@ pipeline builds the `nlp` object once and passes it in.
 
 What spaCy runs: tok2vec, tagger, attribute_ruler, lemmatizer (lemmas for topics and insight
 scoring), ner (entities) and senter (sentences). The dependency parser is excluded: no output uses
-it, and `senter` gives sentences at a fraction of the cost. When the vault has entity pages, an
+it, and `senter` gives sentences at a fraction of the cost. The model's `attribute_ruler` is replaced
+by an exact, faster stand-in (`triage.enrich.fastattrs`). When the vault has entity pages, an
 `entity_ruler` before `ner` makes their names and aliases win over the model's guesses. NER's
 entities become mentions in `triage.enrich.mentions`, which repairs them with `triage.enrich.lexicon`'s word
 lists, and `triage.enrich.entities` canonicalises and ranks them.
@@ -67,6 +68,9 @@ def load_nlp(models: list[str], patterns: list[dict[str, str]] | None = None) ->
             continue
         if "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
+        from .fastattrs import install
+
+        install(nlp)  # the same POS, MORPH and LEMMA as the model's attribute_ruler, 4x faster
         if patterns and "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
