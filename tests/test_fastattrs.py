@@ -46,8 +46,6 @@ def test_same_pos_morph_and_lemma_as_spacys_attribute_ruler():
 
 
 def test_faster_than_the_original_on_the_same_docs():
-    import spacy
-
     nlp = load_nlp(MODELS)
     fast = nlp.get_pipe("attribute_ruler")
     docs = [nlp.make_doc(t) for t in texts() * 3]
@@ -67,14 +65,14 @@ def test_faster_than_the_original_on_the_same_docs():
 
 
 def test_a_pattern_form_it_does_not_evaluate_leaves_the_original():
-    class Ruler:
-        vocab = None
-        attrs: list = [{}]
-        indices: list = [0]
-        patterns = [{"patterns": [[{"SHAPE": "Xxxx"}]], "attrs": {}, "index": 0}]
+    from types import SimpleNamespace
 
-    pytest.importorskip("spacy")
     from spacy.vocab import Vocab
 
-    Ruler.vocab = Vocab()
-    assert not fastattrs.FastAttributeRuler(Ruler()).ok
+    ruler = SimpleNamespace(
+        vocab=Vocab(),
+        attrs=[{}],
+        indices=[0],
+        patterns=[{"patterns": [[{"SHAPE": "Xxxx"}]], "attrs": {}, "index": 0}],
+    )
+    assert not fastattrs.FastAttributeRuler(ruler).ok
