@@ -78,7 +78,7 @@ class FastAttributeRuler:
                     self.single.append((attr_id, pred))
                 else:
                     self.multi.add(str(attr_id), [pattern])
-        self.memo: dict[tuple, list[dict]] = {}
+        self.memo: dict[tuple, list[tuple[int, dict]]] = {}
         self.indices = original.indices
 
     def _matching(self, key: tuple) -> list[tuple[int, dict]]:
