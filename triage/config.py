@@ -51,8 +51,8 @@ class Settings(BaseModel):
     max_file_mb: float = Field(20.0, gt=0)
     """Captures larger than this are quarantined instead of read."""
     workers: int = Field(0, ge=0, le=64)
-    """spaCy worker processes; 0 = automatic: one, or one per core (up to 4) for backlogs of more than
-    a million characters, where the cost of starting workers pays off."""
+    """NLP worker processes (spaCy and the work on its output); 0 = automatic: one for a single
+    capture or a backlog under 50,000 characters, else one per core (up to 4). 1 = one process."""
     settle_seconds: float = Field(5.0, ge=0)
     """A file modified less than this many seconds ago is young: a run watches all young files for
     a moment (1 s) and reads those that did not change; a file that changed is still being written

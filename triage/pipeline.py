@@ -29,6 +29,7 @@ are the same source), so no note is ever written twice and no original is ever l
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import time
 from collections.abc import Callable, Iterator
@@ -121,6 +122,14 @@ def _run(
     progress: Callable[[str, int, int, str], None] | None,
 ) -> Report:
     report = Report()
+    laps: dict[str, float] = {}  # seconds per stage, logged at the end (`triage -vv run`)
+    last = [time.perf_counter()]
+
+    def lap(stage: str) -> None:
+        now_ = time.perf_counter()
+        laps[stage] = laps.get(stage, 0.0) + now_ - last[0]
+        last[0] = now_
+
     writer = VaultWriter(ws.vault, dry_run)
     month = ws.archive / f"{now:%Y}" / f"{now:%m}"  # where this run's originals go
     stale = ws.state_dir / "pages-stale"  # exists from the first note written until the pages are rebuilt
@@ -174,6 +183,7 @@ def _run(
         notes.extend(found)
     plan = plan_updates(notes, records)  # captures of a source already in the vault update its note
     notes = plan.new
+    lap("read")
 
     entity_pages = load_entity_pages(ws.vault)  # read once; the ruler, planner and page refresh share it
     if notes:
@@ -189,6 +199,9 @@ def _run(
             nlp = load_nlp(ws.settings.models, ruler_patterns(pages))
         from .enrich.nlp import analyze
 
+        lex = lexicon(ws, nlp, dry_run)
+        lap("load model")
+
         def analysed(done: int, note: Note) -> None:
             if progress:
                 progress("analysing", done, len(notes), note.source.name)
@@ -201,9 +214,10 @@ def _run(
             known,
             ws.settings.workers,
             analysed,
-            lexicon(ws, nlp, dry_run),
+            lex,
         )
         join_batch(notes, known)  # "@kestrel_pod" in one capture, "Kestrel" in another of this run
+        lap("nlp")
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
     for note in notes:
@@ -213,6 +227,7 @@ def _run(
             kept.append(note)
         except CaptureError as exc:
             _fail(report, ws, note.source, exc, dry_run)
+    lap("classify")
 
     # Phase 2: plan, render, write.
     env = env or make_env(ws.vault)
@@ -232,11 +247,14 @@ def _run(
             _fail(report, ws, note.source, exc, dry_run)
             continue
         assert note.note_path is not None
+        lap("plan")
         if linker:
             linker.link(note, ws.settings.related_max, labels)
+            lap("related")
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))
         _done_with(report, note, ws, month, unwritten, dry_run)
+        lap("write notes")
         records.append(Record(rel, note.properties()))
         for e in note.entities:  # a new page records every variant this run saw
             aliases = entity_info.setdefault(e.name, (e.type, []))[1]
@@ -272,6 +290,8 @@ def _run(
             current_suggestions(ws, records, taxonomy),
         )
         stale.unlink()
+        lap("index pages")
+    log.debug("stage seconds: %s", json.dumps({k: round(v, 3) for k, v in laps.items()}))
     return report
 
 

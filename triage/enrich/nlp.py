@@ -5,7 +5,8 @@ pipeline builds the `nlp` object once and passes it in.
 
 What spaCy runs: tok2vec, tagger, attribute_ruler, lemmatizer (lemmas for topics and insight
 scoring), ner (entities) and senter (sentences). The dependency parser is excluded: no output uses
-it, and `senter` gives sentences at a fraction of the cost. When the vault has entity pages, an
+it, and `senter` gives sentences at a fraction of the cost. The model's `attribute_ruler` is replaced
+by an exact, faster stand-in (`triage.enrich.fastattrs`). When the vault has entity pages, an
 `entity_ruler` before `ner` makes their names and aliases win over the model's guesses. NER's
 entities become mentions in `triage.enrich.mentions`, which repairs them with `triage.enrich.lexicon`'s word
 lists, and `triage.enrich.entities` canonicalises and ranks them.
@@ -17,6 +18,8 @@ through `nlp.pipe` in batches, so cost stays linear and no input reaches spaCy's
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import multiprocessing
 import os
 import re
 import sys
@@ -38,6 +41,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+NOTE_FIELDS = [f.name for f in dataclasses.fields(Note)]  # what a worker's finished note brings back
 CHUNK_CHARS = 10_000  # with BATCH_SIZE: at most ~80k characters in spaCy at once (peak memory)
 BATCH_SIZE = 8
 TYPE_TO_LABEL = {
@@ -67,6 +71,9 @@ def load_nlp(models: list[str], patterns: list[dict[str, str]] | None = None) ->
             continue
         if "senter" in nlp.disabled:
             nlp.enable_pipe("senter")
+        from .fastattrs import install
+
+        install(nlp)  # the same POS, MORPH and LEMMA as the model's attribute_ruler, 4x faster
         if patterns and "ner" in nlp.pipe_names:
             ruler = nlp.add_pipe("entity_ruler", before="ner", config={"phrase_matcher_attr": "LOWER"})
             ruler.add_patterns(patterns)  # type: ignore[attr-defined]
@@ -186,16 +193,26 @@ def _title_lemmas(sentences: list[Sentence]) -> set[str]:
     return {lem for s in sentences if s.kind == "heading" for lem in s.lemmas}
 
 
-PARALLEL_CHARS = 1_000_000
+PARALLEL_CHARS = 50_000  # measured crossover (docs/performance.md): below it one process is as fast
+BATCH_CHARS = 40_000  # a worker's task: consecutive notes of at most about this many characters
+
+
+def cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def worker_count(setting: int, total_chars: int) -> int:
-    """`setting` when given; otherwise one process, or one per core (at most 4) for big backlogs."""
+    """`setting` when given; otherwise one process below PARALLEL_CHARS, one per core (at most 4)
+    above it."""
     if setting:
         return setting
     if total_chars < PARALLEL_CHARS:
         return 1
-    return max(1, min(4, os.cpu_count() or 1))
+    return max(1, min(4, cores()))
 
 
 def analyze(
@@ -208,37 +225,112 @@ def analyze(
     on_done: Callable[[int, Note], None] | None = None,
     lexicon: Lexicon | None = None,
 ) -> None:
-    """Fill the nlp fields of every note, running spaCy over all of them in one stream.
+    """Fill the nlp fields of every note: spaCy, then `finish`, in one stream per process.
 
-    `nlp.pipe` keeps order, so a note is finished (and its spaCy docs freed) as soon as its last
-    chunk comes back: memory follows the largest capture, not the backlog. `lexicon` defaults to
-    the one built for `nlp` (once per `nlp` object)."""
+    One process: `nlp.pipe` keeps order, so a note is finished (and its spaCy docs freed) as soon
+    as its last chunk comes back: memory follows the largest capture, not the backlog. Several
+    (`worker_count`): forked workers each take batches of consecutive notes (`BATCH_CHARS`) and do
+    both spaCy and `finish` on them, so the work around spaCy runs on every core too; the parent
+    only copies the finished notes back, in order. `lexicon` defaults to the one built for `nlp`
+    (once per `nlp` object). Time: linear in the text."""
     lex = lexicon or lexicon_for(nlp)
+    total = sum(len(n.body) for n in notes)
+    n_process = worker_count(workers, total)
+    if n_process > 1 and len(notes) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _analyze_forked(notes, nlp, key_insights, max_entities, known or {}, lex, n_process, on_done)
+    else:
+        _analyze_here(notes, nlp, key_insights, max_entities, known or {}, lex, on_done)
+
+
+def _analyze_here(
+    notes: list[Note],
+    nlp: Language,
+    key_insights: int,
+    max_entities: int,
+    known: dict[str, tuple[str, str]],
+    lex: Lexicon,
+    on_done: Callable[[int, Note], None] | None,
+) -> None:
     prepared = [prepare(n) for n in notes]
     for note, parts in zip(notes, prepared, strict=True):
         note.clean_text = "\n\n".join(text for _, text in parts)
         note.words = word_count(note.clean_text)
     chunks = [c for i, parts in enumerate(prepared) for c in chunk(i, parts)]
-    n_process = worker_count(workers, sum(len(c.text) for c in chunks))
-    stream = nlp.pipe(
-        ((c.text, c) for c in chunks), as_tuples=True, batch_size=BATCH_SIZE, n_process=n_process
-    )
+    stream = nlp.pipe(((c.text, c) for c in chunks), as_tuples=True, batch_size=BATCH_SIZE)
     pending: list[tuple[_Chunk, Doc]] = []
     done: set[int] = set()
     for doc, ch in stream:
         if pending and pending[0][0].note != ch.note:
-            finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {}, lex)
+            finish(notes[pending[0][0].note], pending, key_insights, max_entities, known, lex)
             done.add(pending[0][0].note)
             if on_done:
                 on_done(len(done), notes[pending[0][0].note])
             pending = []
         pending.append((ch, doc))
     if pending:
-        finish(notes[pending[0][0].note], pending, key_insights, max_entities, known or {}, lex)
+        finish(notes[pending[0][0].note], pending, key_insights, max_entities, known, lex)
         done.add(pending[0][0].note)
+        if on_done:
+            on_done(len(done), notes[pending[0][0].note])
     for i, note in enumerate(notes):
         if i not in done:  # a capture with no text for spaCy
-            finish(note, [], key_insights, max_entities, known or {}, lex)
+            finish(note, [], key_insights, max_entities, known, lex)
+            done.add(i)
+            if on_done:
+                on_done(len(done), note)
+
+
+_JOB: dict[str, Any] = {}  # what a forked worker reads: set in the parent just before the fork
+
+
+def _work(indices: list[int]) -> tuple[list[int], list[Note]]:
+    job = _JOB
+    batch = [job["notes"][i] for i in indices]
+    _analyze_here(batch, job["nlp"], job["k"], job["max_entities"], job["known"], job["lex"], None)
+    return indices, batch
+
+
+def batches(sizes: list[int], target: int = BATCH_CHARS) -> list[list[int]]:
+    """Consecutive note indices, about `target` characters a batch (a longer note alone)."""
+    out: list[list[int]] = []
+    size = target
+    for i, n in enumerate(sizes):
+        if size >= target:
+            out.append([])
+            size = 0
+        out[-1].append(i)
+        size += n
+    return out
+
+
+def _analyze_forked(
+    notes: list[Note],
+    nlp: Language,
+    key_insights: int,
+    max_entities: int,
+    known: dict[str, tuple[str, str]],
+    lex: Lexicon,
+    n_process: int,
+    on_done: Callable[[int, Note], None] | None,
+) -> None:
+    """`_analyze_here` over batches in `n_process` forked workers (they share the loaded model's
+    memory); results come back in order, each note's fields copied onto the caller's object."""
+    _JOB.update(notes=notes, nlp=nlp, k=key_insights, max_entities=max_entities, known=known, lex=lex)
+    ctx = multiprocessing.get_context("fork")
+    done = 0
+    try:
+        with ctx.Pool(n_process) as pool:
+            sizes = [len(n.body) for n in notes]
+            target = max(2_000, min(BATCH_CHARS, sum(sizes) // (4 * n_process)))  # balanced at the end
+            for indices, finished in pool.imap(_work, batches(sizes, target)):
+                for i, src in zip(indices, finished, strict=True):
+                    for f in NOTE_FIELDS:
+                        setattr(notes[i], f, getattr(src, f))
+                    done += 1
+                    if on_done:
+                        on_done(done, notes[i])
+    finally:
+        _JOB.clear()
 
 
 def finish(

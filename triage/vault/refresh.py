@@ -62,6 +62,15 @@ def refresh_pages(
         return only is None or rel in only or not (writer.vault / rel).exists() or rel in also
 
     pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [], joined)
+    with writer.batch():  # each folder fsynced once, at the end
+        written += _write_pages(writer, pages, entity_info, types)
+    return written
+
+
+def _write_pages(
+    writer: VaultWriter, pages: dict[str, str], entity_info: dict[str, tuple[str, list[str]]], types: dict
+) -> int:
+    written = 0
     for rel, text in pages.items():
         if rel.startswith(f"{ENTITIES_DIR}/"):
             path = writer.vault / rel

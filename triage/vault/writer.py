@@ -20,6 +20,7 @@ import os
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import TriageError
@@ -92,6 +93,24 @@ class VaultWriter:
         self.written: list[str] = []
         """Relative paths written this run (for reports and tests)."""
         self._db: sqlite3.Connection | None = None
+        self._unsynced: set[Path] | None = None  # folders whose fsync waits for the end of a batch
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Writes inside fsync each folder once, when the batch ends, instead of after every file
+        (an index refresh writes hundreds of entity pages into one folder). Each file is still
+        written to an fsynced temporary file and renamed into place, so none is ever half-written;
+        for a crash before the batch ends, the caller keeps a marker (`pages-stale`) that it
+        removes only after this returns."""
+        outer = self._unsynced
+        self._unsynced = set() if outer is None else outer
+        try:
+            yield
+        finally:
+            if outer is None:
+                for folder in sorted(self._unsynced):
+                    _fsync_dir(folder)
+                self._unsynced = None
 
     def _remember(self, rel: str, data: bytes) -> None:
         """Record the sha256 of a note's bytes just written (see WRITTEN_DB). A record that cannot
@@ -124,7 +143,9 @@ class VaultWriter:
             pass
         if self.dry_run:
             return True
-        atomic_write(dest, text, self.tmp)
+        atomic_write(dest, text, self.tmp, sync_folder=self._unsynced is None)
+        if self._unsynced is not None:
+            self._unsynced.add(dest.parent)
         if remember:
             self._remember(rel, data)
         self.written.append(rel)
@@ -270,13 +291,16 @@ def move_original(
     return dest
 
 
-def atomic_write(path: Path, text: str, tmp_dir: Path | None = None, mode: int | None = None) -> None:
+def atomic_write(
+    path: Path, text: str, tmp_dir: Path | None = None, mode: int | None = None, sync_folder: bool = True
+) -> None:
     """Replace `path` with `text` atomically: an fsynced temporary file (in `tmp_dir` when it is on
     the same file system; beside `path`, hidden, otherwise), renamed into place, then the folder
-    fsynced."""
+    fsynced (unless `sync_folder` is False: the caller does it, see VaultWriter.batch)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     os.replace(_write_temp(text.encode("utf-8"), _temp_folder(tmp_dir, path.parent), mode), path)
-    _fsync_dir(path.parent)
+    if sync_folder:
+        _fsync_dir(path.parent)
 
 
 def write_error_file(folder: Path, name: str, text: str, tmp_dir: Path | None = None) -> Path:

@@ -12,6 +12,7 @@ values written: strings that YAML would read as something else are double-quoted
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Any
 
@@ -159,7 +160,10 @@ class _PropertiesDumper(yaml.SafeDumper):
         return True
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _plain_is_safe(value: str) -> bool:
+    """Can `value` be written unquoted and read back as the same string? (A YAML parse per
+    distinct string: entity names, tags and topics recur on every page, so the answer is kept.)"""
     if not _PLAIN_OK.fullmatch(value):
         return False
     try:
