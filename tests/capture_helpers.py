@@ -16,7 +16,7 @@ from triage.errors import CaptureError
 from triage.note import Note
 from triage.sources.base import Document
 from triage.sources.infer import infer_metadata
-from triage.sources.reader import READERS, _document, read_file
+from triage.sources.reader import READERS, _choose, _document, read_file
 
 from .conftest import NOW, OLD, drop, make_workspace
 
@@ -95,9 +95,16 @@ def document(name: str, data: bytes | None = None) -> Document:
     return _document(fixture(name) if data is None else data, path, readers)
 
 
-def claims(reader_name: str, name: str, data: bytes | None = None) -> bool:
-    reader = next(r for r in READERS if r.name == reader_name)
-    return bool(reader.detect(document(name, data)))
+def claims(reader_name: str, name: str, data: bytes | None = None, as_name: str | None = None) -> bool:
+    """Whether the registry gives the file to `reader_name` (its layout check and its clues
+    weighed against every other reader's)."""
+    path = Path("/inbox") / (as_name or name)
+    readers = [r for r in READERS if path.suffix.lower() in r.suffixes] or [READERS[-1]]
+    try:
+        doc = _document(fixture(name) if data is None else data, path, readers)
+    except CaptureError:
+        return False
+    return _choose(doc, readers)[0].name == reader_name
 
 
 def mutated(text: str) -> st.SearchStrategy[str]:

@@ -159,11 +159,12 @@ def test_mutations_raise_only_capture_error(text):
         assert notes
 
 
-def test_read_raises_capture_error_without_metadata():
+def test_read_without_metadata_reads_what_is_there():
+    """A template without a Metadata list is read as far as it goes (it used to be refused)."""
     from .capture_helpers import document
 
-    with pytest.raises(CaptureError, match="Metadata"):
-        readwise.read(document("x.md", b"# Title\n\n## Highlights\n- text\n"))
+    [item] = readwise.read(document("x.md", b"# Title\n\n## Highlights\n- text\n"))
+    assert item.meta["title"] == "Title" and [h.text for h in item.highlights] == ["text"]
 
 
 @pytest.mark.nlp

@@ -43,6 +43,7 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import clean_title, highlights_item, metadata_list, person_names, section
+from .evidence import body, host, key
 
 _MARK = re.compile(
     r"^(?P<text>.*?)\s*—\s*(?P<kind>location|page):\s*(?:\[(?P<n>[^\]]*)\]\([^)]*\)|(?P<m>\S+))"
@@ -51,6 +52,15 @@ _MARK = re.compile(
 )
 _REF = re.compile(r"\s*\^ref-\d+\s*$")
 _RULE = re.compile(r"^\s*-{3,}\s*$")
+
+
+CLUES = (
+    key("a kindle-sync map", 4, "kindle-sync"),
+    host("kindle://", 3),
+    body("`— location:` marks", 2, r"—\s*location:\s*\S"),
+    body("`^ref-` block ids", 1, r"\^ref-\d+\s*$"),
+)
+"""The traces the Kindle Highlights plugin leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -150,4 +160,6 @@ def read(doc: Document) -> list[Item]:
     return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
-READER = SourceReader("kindle", "Kindle Highlights plugin note", (".md", ".markdown"), detect, read)
+READER = SourceReader(
+    "kindle", "Kindle Highlights plugin note", (".md", ".markdown"), detect, read, clues=CLUES
+)

@@ -35,6 +35,7 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import article_format, highlights_item, metadata_list, person_names, section
+from .evidence import body, folder, host
 
 _URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
 _ITEM = re.compile(r"^\*\s+(.*)$")
@@ -47,6 +48,16 @@ def title_from_filename(stem: str) -> str:
     title = re.sub(r"(?<=[\w)\"'’])-(?=\s)", ":", title)
     title = re.sub(r"(?<=[\w)\"'’])-$", "?", title)
     return re.sub(r"\s+", " ", title).strip()
+
+
+CLUES = (
+    host("getmatter.com", 3),
+    body("a `URL: [u](u)` bullet", 2, r"^[*-]\s+URL:\s*\[(https?://[^\]]+)\]\(\1\)"),
+    body("`**Note**:` annotations", 1, r"^\s+[*-]\s+\*\*Note\*\*:"),
+    body("a `Published Date` label", 1, r"^\W{0,4}Published Date\W{0,4}::?"),
+    folder("a Matter folder", 2, r"matter"),
+)
+"""The traces a Matter note leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -112,4 +123,4 @@ def read(doc: Document) -> list[Item]:
     return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
-READER = SourceReader("matter", "Matter highlights note", (".md", ".markdown"), detect, read)
+READER = SourceReader("matter", "Matter highlights note", (".md", ".markdown"), detect, read, clues=CLUES)

@@ -48,12 +48,24 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import article_format, clean_title, section
+from .evidence import body, folder, host, key
 from .normalize import lenient_date
 
 _CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
 _UPDATED = re.compile(r"^Updated on\s+(.+)$", re.I)
 _FIELD = re.compile(r"^([A-Za-z][\w ]*?)::\s*(.*)$")
 _CONTINUED = re.compile(r"^&gt;\s?")
+
+
+CLUES = (
+    host("raindrop.io", 3),
+    key("raindrop_id", 4, "raindrop_id"),
+    key("a raindrop_highlights map", 3, "raindrop_highlights"),
+    body("a `Source URL::` field", 1, r"^\W{0,4}Source URL\W{0,4}::"),
+    body("`Updated on` callouts", 2, r"^>\s*\[!\w+\][+-]?\s*Updated on\b"),
+    folder("a Raindrop folder", 2, r"raindrop(?:\.io)?"),
+)
+"""The traces a Raindrop.io highlights note leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -176,4 +188,6 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("raindrop", "Raindrop.io highlights note", (".md", ".markdown"), detect, read)
+READER = SourceReader(
+    "raindrop", "Raindrop.io highlights note", (".md", ".markdown"), detect, read, clues=CLUES
+)

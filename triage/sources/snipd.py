@@ -45,6 +45,7 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import person_names, section
+from .evidence import body, folder, host, key
 
 _SNIP = re.compile(r"^###\s+(?:⭐\s*)?(.*)$")
 _TIME = re.compile(r"^🎧\s*(\d{1,2}(?::\d{2}){1,2})\s*-\s*(\d{1,2}(?::\d{2}){1,2})")
@@ -54,6 +55,18 @@ _LABEL = re.compile(r"^(?:\*\*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|Speaker \d
 _END = re.compile(r"^Created with \[Snipd\]")
 KEPT = ("show_title", "guests", "mentioned_books", "episode_duration_minutes", "show_url", "snips_count")
 """Snipd's own frontmatter keys kept on the note as they are."""
+
+
+CLUES = (
+    host("share.snipd.com", 3),
+    key("from_snipd", 4, "from_snipd"),
+    key("an episode_title key", 2, "episode_title"),
+    body("`Created with Snipd`", 3, r"Created with \[?Snipd"),
+    body("a Snips heading", 2, r"^#{1,6}\s+Snips\s*$"),
+    body("`🎧` time lines", 2, r"^\W{0,4}🎧"),
+    folder("a Snipd folder", 2, r"snipd"),
+)
+"""The traces a Snipd export leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -186,4 +199,4 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("snipd", "Snipd export", (".md", ".markdown"), detect, read)
+READER = SourceReader("snipd", "Snipd export", (".md", ".markdown"), detect, read, clues=CLUES)

@@ -26,6 +26,7 @@ from typing import Any
 from ..note import PROPERTY_ORDER, Highlight
 from .base import Document, Item, SourceReader
 from .common import original_url, page_format, plain, tool_extra, wikilink_names
+from .evidence import Clue, folder, key
 
 _OWN_KEYS = set(PROPERTY_ORDER) - {"author", "tags"}
 _X_POST = re.compile(r"^(?:Post|Thread) by @([A-Za-z0-9_]{1,30}) on (?:X|Twitter)$", re.I)
@@ -45,6 +46,20 @@ _TRA_CLUTTER = re.compile(
 )
 _TRA_END = re.compile(r"^\s*•\s*•\s*•\s*$")
 _NUMBER = re.compile(r"^(\s*)\d{1,3}\s*/\s*(?:\d{1,3}\s+)?(?=\S)")
+
+
+CLUES = (
+    key("a clippings tag", 2, "tags", r"\bclippings\b"),
+    Clue(
+        "`source` and `created` keys",
+        2,
+        test=lambda d: "source" in d.frontmatter and "created" in d.frontmatter,
+    ),
+    key("a `published` key", 1, "published"),
+    key("a `description` key", 1, "description"),
+    folder("a Clippings folder", 2, r"clippings"),
+)
+"""The traces the Web Clipper's templates leave (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -166,4 +181,4 @@ def read(doc: Document) -> list[Item]:
     return [Item(body=doc.body, content=content, meta=meta, extra=extra, highlights=highlights)]
 
 
-READER = SourceReader("webclipper", "Obsidian Web Clipper", (".md", ".markdown"), detect, read)
+READER = SourceReader("webclipper", "Obsidian Web Clipper", (".md", ".markdown"), detect, read, clues=CLUES)

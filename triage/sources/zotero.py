@@ -34,6 +34,7 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import highlights_item, person_names
+from .evidence import body, folder, host, key
 
 _CITE = r"\(\[(?P<cite>[^\]]*?,\s*(?:\d{4}|n\.d\.)[^\]]*)\]\(zotero://[^)\s]*\)\)"
 _PDF = r"(?:\s*\(\[pdf\]\(zotero://[^)\s]*\)\))?"
@@ -45,6 +46,22 @@ _STAMP = re.compile(
     r"^\(?\s*(?P<a>\d{1,4})[/.-](?P<b>\d{1,2})[/.-](?P<c>\d{2,4}),?\s*(?P<time>[\d:]+)?\s*(?P<ampm>[AP]\.?M\.?)?",
     re.I,
 )
+
+
+CLUES = (
+    host("zotero://", 3),
+    body("a `[!cite]` callout", 2, r"^>\s*\[!cite\]", re.M | re.I),
+    body(
+        "colour-named highlight callouts",
+        2,
+        r"^>\s*\[![\w|#-]+\]\s*(?:Yellow|Red|Green|Blue|Purple|Magenta|Orange|Gray|Grey)\s+Highlight",
+        re.M | re.I,
+    ),
+    key("a citekey", 2, "citekey"),
+    body("an Extracted Annotations heading", 1, r"^#{1,6}\s+(?:Extracted )?Annotations\b", re.M | re.I),
+    folder("a Zotero folder", 2, r"zotero|mdnotes"),
+)
+"""The traces a Zotero export (the annotations note, mdnotes, Zotero Integration) leaves."""
 
 
 def detect(doc: Document) -> bool:
@@ -125,4 +142,4 @@ def read(doc: Document) -> list[Item]:
     return [highlights_item(doc.body, meta, highlights, reasons)]
 
 
-READER = SourceReader("zotero", "Zotero annotations note", (".md", ".markdown"), detect, read)
+READER = SourceReader("zotero", "Zotero annotations note", (".md", ".markdown"), detect, read, clues=CLUES)
