@@ -14,6 +14,7 @@ from .capture_helpers import (
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
@@ -21,7 +22,7 @@ from .capture_helpers import (
     run_pipeline,
 )
 
-MINE = ("matter.md", "matter-empty.md")
+MINE = tuple(n for n in fixtures() if n.startswith("matter"))
 NAME = "The Hidden Cost of fsync- Durability vs. Throughput.md"
 
 

@@ -14,6 +14,7 @@ from .capture_helpers import (
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
@@ -21,7 +22,7 @@ from .capture_helpers import (
     run_pipeline,
 )
 
-MINE = ("raindrop.md", "raindrop-empty.md")
+MINE = tuple(n for n in fixtures() if n.startswith("raindrop"))
 
 
 def test_every_field():

@@ -11,9 +11,11 @@ from triage.note import Highlight
 from triage.sources import snipd
 
 from .capture_helpers import (
+    claims,
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
@@ -21,7 +23,7 @@ from .capture_helpers import (
     run_pipeline,
 )
 
-MINE = ("snipd.md", "snipd-cutoff.md")
+MINE = tuple(n for n in fixtures() if n.startswith("snipd"))
 QUOTE = (
     "A benchmark is a photograph of a question. The longer you stare at it, the less it looks "
     "like the question people are actually asking."
@@ -103,9 +105,11 @@ def test_empty_snips_section():
 
 def test_detects_by_structure_not_name():
     for name in MINE:
-        assert snipd.detect(document(name))
+        assert claims("snipd", name), name
+    assert snipd.detect(document("snipd.md"))
     for name in other_fixtures(*MINE):
         assert not snipd.detect(document(name)), name
+        assert not claims("snipd", name), name
 
 
 @settings(max_examples=150, deadline=None)

@@ -14,6 +14,7 @@ from .capture_helpers import (
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
@@ -21,7 +22,7 @@ from .capture_helpers import (
     run_pipeline,
 )
 
-MINE = ("zotero.md",)
+MINE = tuple(n for n in fixtures() if n.startswith("zotero"))
 
 
 def test_every_field():
@@ -94,7 +95,7 @@ def test_export_date_in_several_locales(line, date):
 
 def test_broken_annotation_is_skipped_with_its_line():
     data = fixture("zotero.md").replace(
-        b"([Raman and Okafor, 2023, p. 7](zotero", b"([Raman and Okafor 2023 p 7](zotero"
+        b"([Raman and Okafor, 2023, p. 7](zotero", b"([Raman and Okafor, 2023, p. 7](zotero:/"
     )
     (note,) = read_notes("zotero.md", data, as_name="Annotations.md")
     assert len(note.highlights) == 3

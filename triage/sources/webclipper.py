@@ -105,11 +105,27 @@ def _authors(value: Any) -> list[str]:
     return out
 
 
-def _before_comments(body: str) -> str:
-    """The author's part of an X clip: up to `## Comments`, without the rule before it."""
+_REPLY_HEAD = re.compile(
+    r"^\s*(?:>\s*)?(?:!\[[^\]]*\]\([^)]*\)\s*)?(?:\*\*|\[)?[^@\n]{0,60}?(?:\*\*|\]\([^)]*\))?\s*"
+    r"\[?@(?P<handle>[A-Za-z0-9_]{1,30})\b"
+)
+
+
+def _reply_at(lines: list[str], start: int, handle: str) -> bool:
+    """Whether the part starting at `start` (after a `---`) is somebody else's post: its first line
+    names another @handle as its author (`**Name** @handle · [date](...)`)."""
+    first = next((ln for ln in lines[start:] if ln.strip()), "")
+    m = _REPLY_HEAD.match(first)
+    return bool(m and handle and m.group("handle").lower() != handle.lower())
+
+
+def _before_comments(body: str, handle: str = "") -> str:
+    """The author's part of an X clip: up to `## Comments`, or up to the first `---` part that
+    another account wrote (the newer clipper puts replies there with no heading), without the
+    rule before it."""
     lines = body.split("\n")
     for i, line in enumerate(lines):
-        if _COMMENTS.match(line):
+        if _COMMENTS.match(line) or (_RULE.match(line) and _reply_at(lines, i + 1, handle)):
             lines = lines[:i]
             break
     while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
@@ -159,7 +175,7 @@ def read(doc: Document) -> list[Item]:
         meta.update(platform="x", format="thread", title=None)
     elif post or x_url:
         handle = post.group(1) if post else x_url.group(1) if x_url else ""
-        text = _before_comments(text)
+        text = _before_comments(text, handle)
         meta.update(platform="x", format="thread" if _tweets(text) > 1 else "post")
         if post:
             meta["title"] = None  # the first tweet says what it is about (infer_title)
