@@ -144,3 +144,19 @@ def labelled(lines: list[str], keys: tuple[str, ...] = ()) -> dict[str, str]:
             continue
         out[name] = m.group("value").strip()
     return out
+
+
+def any_section(lines: list[str], heading: str) -> tuple[list[str], int] | None:
+    """The lines under the first heading named `heading` (case-insensitively) at whatever level
+    a template put it (`## Highlights`, `### Highlights`...), up to the next heading of the same
+    or a higher level, and the 0-based index of the first of them; None when there is none."""
+    start, level = None, 0
+    for i, line in enumerate(lines):
+        m = re.match(r"^(#{1,5})\s+(.*?)\s*#*\s*$", line)
+        if not m:
+            continue
+        if start is not None and len(m.group(1)) <= level:
+            return lines[start:i], start
+        if start is None and m.group(2).casefold() == heading.casefold():
+            start, level = i + 1, len(m.group(1))
+    return (lines[start:], start) if start is not None else None

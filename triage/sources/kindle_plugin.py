@@ -42,8 +42,8 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import clean_title, highlights_item, metadata_list, person_names, section
-from .evidence import body, host, key
+from .common import clean_title, highlights_item, metadata_list, person_names
+from .evidence import any_section, body, host, key
 
 _MARK = re.compile(
     r"^(?P<text>.*?)\s*—\s*(?P<kind>location|page):\s*(?:\[(?P<n>[^\]]*)\]\([^)]*\)|(?P<m>\S+))"
@@ -142,12 +142,12 @@ def read(doc: Document) -> list[Item]:
     sync = raw if isinstance(raw, dict) else {}
     lines = doc.body.split("\n")
     before_body = doc.text[: len(doc.text) - len(doc.body)].count("\n")  # frontmatter lines
-    found = section(lines, "Metadata")
+    found = any_section(lines, "Metadata")
     bullets = metadata_list(found[0]) if found else {}
     meta = _meta(doc, sync, bullets)
     highlights: list[Highlight] = []
     reasons: list[str] = []
-    found = section(lines, "Highlights")
+    found = any_section(lines, "Highlights")
     if found:
         highlights, reasons = _highlights(found[0], before_body + found[1] + 1)
     if not highlights:

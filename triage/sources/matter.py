@@ -34,8 +34,8 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, highlights_item, metadata_list, person_names, section
-from .evidence import body, folder, host
+from .common import article_format, highlights_item, metadata_list, person_names
+from .evidence import any_section, body, folder, host
 
 _URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
 _ITEM = re.compile(r"^\*\s+(.*)$")
@@ -61,7 +61,7 @@ CLUES = (
 
 
 def detect(doc: Document) -> bool:
-    found = section(doc.body.split("\n"), "Metadata")
+    found = any_section(doc.body.split("\n"), "Metadata")
     return bool(
         found and _URL_BULLET.search("\n".join(found[0])) and re.search(r"^## Highlights\s*$", doc.body, re.M)
     )
@@ -109,9 +109,9 @@ def _meta(doc: Document, fields: dict[str, str]) -> dict[str, Any]:
 
 def read(doc: Document) -> list[Item]:
     lines = doc.body.split("\n")
-    found = section(lines, "Metadata")
+    found = any_section(lines, "Metadata")
     fields = metadata_list(found[0]) if found else {}
-    hl = section(lines, "Highlights")
+    hl = any_section(lines, "Highlights")
     before_body = doc.text[: len(doc.text) - len(doc.body)].count("\n")
     highlights, reasons = _highlights(hl[0], before_body + hl[1] + 1) if hl else ([], [])
     if not highlights:

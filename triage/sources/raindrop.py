@@ -48,7 +48,7 @@ from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
 from .common import article_format, clean_title, section
-from .evidence import body, folder, host, key
+from .evidence import any_section, body, folder, host, key
 from .normalize import lenient_date
 
 _CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
@@ -165,7 +165,7 @@ def read(doc: Document) -> list[Item]:
     rest = _after_metadata(lines)
     title_at = next((i for i, ln in enumerate(rest) if re.match(r"^#\s+\S", ln)), None)
     title = clean_title(_plain(rest[title_at][2:])) if title_at is not None else ""
-    hl = section(rest, "Highlights")
+    hl = any_section(rest, "Highlights")
     highlights, updated = _callouts(hl[0]) if hl else ([], [])
     excerpt_end = hl[1] - 1 if hl else len(rest)
     excerpt = "\n".join(rest[(title_at + 1 if title_at is not None else 0) : excerpt_end]).strip()

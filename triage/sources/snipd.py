@@ -44,8 +44,8 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import person_names, section
-from .evidence import body, folder, host, key, labelled
+from .common import person_names
+from .evidence import any_section, body, folder, host, key, labelled
 
 _SNIP = re.compile(r"^#{3}\s+(?:⭐\s*)?(.*)$")
 _TIME = re.compile(r"^🎧\s*(\d{1,2}(?::\d{2}){1,2})\s*-\s*(\d{1,2}(?::\d{2}){1,2})")
@@ -169,7 +169,7 @@ _FIELDS = {
 
 def _stated(doc: Document) -> dict[str, Any]:
     """The frontmatter's values, else the Episode metadata list's (bullets or `Key:: value`)."""
-    found = section(doc.body.split("\n"), "Episode metadata")
+    found = any_section(doc.body.split("\n"), "Episode metadata")
     labels = labelled(found[0] if found else doc.body.split("\n")[:40])
     out: dict[str, Any] = {}
     for field, names in _FIELDS.items():
@@ -206,7 +206,7 @@ def _flat(value: Any) -> bool:
 
 def read(doc: Document) -> list[Item]:
     lines = doc.body.split("\n")
-    found = section(lines, "Snips")
+    found = any_section(lines, "Snips")
     highlights, content, count = _snips(found[0]) if found else ([], [], 0)
     reasons = []
     if not found or not count:
