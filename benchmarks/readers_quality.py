@@ -129,7 +129,7 @@ def _loose(text: Any) -> str:
     return " ".join(re.findall(r"[^\W_]+", str(text or "").casefold()))
 
 
-def _checks(note: Any, expected: tuple[Any, ...], loose_title: bool = False) -> dict[str, bool]:
+def checks(note: Any, expected: tuple[Any, ...], loose_title: bool = False) -> dict[str, bool]:
     tool, title, url, author, published, captured, fmt = expected[:7]
     if isinstance(note, Exception):
         return dict.fromkeys(CHECKS, False)
@@ -148,7 +148,7 @@ def _checks(note: Any, expected: tuple[Any, ...], loose_title: bool = False) -> 
     }
 
 
-def _file_name(title: str) -> str:
+def file_name(title: str) -> str:
     """A file named after its title, as sync tools name them (characters links refuse removed)."""
     return re.sub(r'[#|^:%\[\]\\/*?"<>]', "", title).strip()[:120] + ".md"
 
@@ -191,7 +191,7 @@ def _battery(
     right = total = 0
     wrong = []
     for label, data, as_name, expected in cases:
-        got = _checks(_read(data, as_name, generic_only), expected, loose)
+        got = checks(_read(data, as_name, generic_only), expected, loose)
         for check in checks:
             rows[expected[0]][check].append(got[check])
             right += got[check]
@@ -230,7 +230,7 @@ def measure(data: Path, nlp: Any, fast: bool) -> dict[str, float]:
         for line in wrong:
             print(f"- wrong: {line}")
         figures[f"readers.{part}"] = share
-    mutants = [(f"{n} [{ops}]", b, _file_name(e[1]), e) for n, ops, b, e in _mutants(2 if fast else 8)]
+    mutants = [(f"{n} [{ops}]", b, file_name(e[1]), e) for n, ops, b, e in _mutants(2 if fast else 8)]
     share, rows, wrong = _battery(mutants, MUTATED_CHECKS, True, False)
     halves = [_battery(mutants[i::2], MUTATED_CHECKS, True, False)[0] for i in (0, 1)]
     base, _rows, _wrong = _battery(mutants, MUTATED_CHECKS, True, True)

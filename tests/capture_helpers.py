@@ -226,3 +226,29 @@ def chrome_in(props: dict, title: str) -> list[str]:
     fields += [str(e).removeprefix("[[").removesuffix("]]") for e in props.get("entities") or []]
     found = [f"{word!r} in {field!r}" for field in fields for word in CHROME if word in field]
     return found + [f"{m.group(0)!r} in {field!r}" for field in fields if (m := CHROME_WORDS.search(field))]
+
+
+def template_variants_still_read(data: st.DataObject, tool: str) -> None:
+    """Property: a fixture of `tool` mutated the way customised templates differ (sections
+    reordered or dropped, heading levels changed, bullets restyled, the reader's keys added, the
+    H1 removed; tests/template_mutations.py), saved under its title as sync tools name files, is
+    still recognised as `tool`, its title, URL and author are still found, and it is not
+    quarantined. Expectations: benchmarks/readers_quality.py's BATTERY."""
+    import random
+
+    from benchmarks.readers_quality import BATTERY, MUTATED_CHECKS, checks, file_name
+
+    from .template_mutations import MUTATIONS, mutate
+
+    name = data.draw(st.sampled_from(sorted(n for n, e in BATTERY.items() if e[0] == tool)))
+    ops = data.draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=4))
+    expected = BATTERY[name]
+    keep = tuple(str(v) for v in expected[1:4] if v)
+    text = mutate(fixture(name).decode(), ops, random.Random(data.draw(st.integers(0, 9999))), keep)
+    try:
+        notes = read_file(text.encode(), Path("/inbox") / file_name(expected[1]), MB, OLD)
+    except CaptureError as exc:
+        raise AssertionError(f"{name} {ops}: quarantined: {exc.message}") from None
+    got = checks(infer_metadata(notes[0]), expected, loose_title=True)
+    wrong = [c for c in MUTATED_CHECKS if not got[c]]
+    assert not wrong, f"{name} {ops}: {wrong} ({notes[0].source_tool}, {notes[0].title!r}, {notes[0].url})"

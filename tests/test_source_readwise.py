@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 from triage.note import Highlight
@@ -23,6 +24,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 from .conftest import OLD
@@ -192,3 +194,11 @@ def test_person_name_in_reading_order(name, expected):
     from triage.sources.common import person_name
 
     assert person_name(name) == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "readwise")

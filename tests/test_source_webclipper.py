@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 
@@ -21,6 +22,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 
@@ -164,3 +166,11 @@ def test_end_to_end(ws, nlp, name):
     ]
     assert "Post by" not in note_title(text) and "Thread by" not in note_title(text)
     assert "&id0" not in text  # the clipper's `created` and our captured_date: two plain values
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "webclipper")

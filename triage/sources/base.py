@@ -20,8 +20,8 @@ The registry (`triage.sources.reader`) gives the file to the tool with the most 
 layout check counts `evidence.LAYOUT`, a tool needs `evidence.CLAIM`; ties go to the registry's
 order), says in the reasons which evidence decided when it was not the default layout, and falls
 back to the generic reader (markdown with triage's own frontmatter, or none). Every tool reader
-reads whatever of its layout is there: a missing section is a reason, never an error. Adding a tool is adding a
-module, its fixtures in `tests/fixtures/sources/`, and one line in the registry.
+reads whatever of its layout is there: a missing section is a reason, never an error. Adding a
+tool is adding a module, its fixtures in `tests/fixtures/sources/`, and one line in the registry.
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ CLUES = (
         "an Omnivore id with its save date",
         2,
         test=lambda d: (
-            _UUID.match(str(d.frontmatter.get("id") or ""))
+            bool(_UUID.match(str(d.frontmatter.get("id") or "")))
             and ("date_saved" in d.frontmatter or "saved" in d.frontmatter)
         ),
     ),
@@ -161,7 +161,8 @@ def read(doc: Document) -> list[Item]:
 
 
 _CHROME = re.compile(
-    r"^\s*(?:#Omnivore\b.*|\[Read (?:on Omnivore|Original)\]\([^)]*\)|#{1,4}\s+(?:Highlights|Content|Notes?)\s*)$",
+    r"^\s*(?:#Omnivore\b.*|\[Read (?:on Omnivore|Original)\]\([^)]*\)"
+    r"|#{1,4}\s+(?:Highlights|Content|Notes?)\s*)$",
     re.I,
 )
 

@@ -3,9 +3,9 @@
 The registry `READERS` lists the source readers (`base.SourceReader`), capture tools first, then
 file types, then the generic markdown reader. For a file, the readers of its type weigh the
 evidence that it is theirs (their default layout, and the clues their tool leaves in any layout:
-`evidence.py`); the one with the most reads it, the generic reader when none has enough. `read_file` never raises
-anything but `CaptureError`, whose message says what is wrong (naming the tool and the line when
-it can) and what to do.
+`evidence.py`); the one with the most reads it, the generic reader when none has enough.
+`read_file` never raises anything but `CaptureError`, whose message says what is wrong
+(naming the tool and the line when it can) and what to do.
 """
 
 from __future__ import annotations

@@ -148,8 +148,8 @@ def _kind(category: str, highlights: list[Highlight], title: str, kindle: bool) 
 
 _HEADING = re.compile(r"^(#{1,5})\s+(.+?)\s*#*\s*$")
 _BLOCK = re.compile(r"^#{6}\s*(.*)$")
-_FIELDS = ("author", "authors", "full title", "title", "category", "document tags", "tags", "url", "source")
-_FIELDS += ("source url", "link", "highlights url", "summary")
+_FIELDS: tuple[str, ...] = ("author", "authors", "full title", "title", "category", "document tags", "tags")
+_FIELDS += ("url", "source", "source url", "link", "highlights url", "summary")
 _URL_KEYS = ("url", "source url", "source", "link")
 _LABEL_LINE = re.compile(
     r"^\s*(?:>\s*)?(?:[-*+]\s+)?(?:\*\*)?(Note|Notes|Tags?|Goto|Go to|Link|Location|Highlighted(?: at| on)?|"

@@ -131,7 +131,7 @@ def _callouts(lines: list[str]) -> list[Highlight]:
     and a `[Page n](zotero://...)` link; a `[!note]` / Comment callout after one is its note.
     `[!cite]`, `[!info]` and other callouts are metadata, not highlights."""
     out: list[Highlight] = []
-    kind, body = "", []
+    kind, body = "", list[str]()
 
     def close() -> None:
         text = " ".join(_PAGE_LINK.sub("", ln).strip() for ln in body).strip()
@@ -199,7 +199,8 @@ def _meta(doc: Document, cites: list[dict[str, str]], stamp: dt.date | None) -> 
         meta["published_date"] = day.group(1)
     found = stamp or _export_day(doc.body) or stated.get("date added") or stated.get("import date")
     if found:
-        meta["captured_date"] = _DAY.search(str(found)).group(1) if _DAY.search(str(found)) else found
+        day = _DAY.search(str(found))
+        meta["captured_date"] = day.group(1) if day else found
     return meta
 
 
