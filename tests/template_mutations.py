@@ -104,8 +104,9 @@ def reader_keys(text: str, rng: random.Random, keep: tuple[str, ...] = ()) -> st
 
 
 def remove_h1(text: str, rng: random.Random, keep: tuple[str, ...] = ()) -> str:
+    """The title heading removed (not a `# Metadata` / `# Annotations` heading a tool writes as H1)."""
     fm, body = _split(text)
-    return fm + re.sub(r"^# [^\n]*\n", "", body, count=1, flags=re.M)
+    return fm + re.sub(r"^# (?!Metadata\s*$|Annotations\s*$)[^\n]*\n", "", body, count=1, flags=re.M)
 
 
 MUTATIONS: dict[str, Callable[..., str]] = {

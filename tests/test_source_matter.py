@@ -13,6 +13,7 @@ from triage.sources import matter
 
 from .capture_helpers import (
     chrome_in,
+    claims,
     document,
     fixture,
     fixtures,
@@ -99,8 +100,9 @@ def test_stray_line_in_highlights_is_reported_with_its_line():
 
 
 def test_detects_by_structure_not_name():
+    assert matter.detect(document("matter.md"))
     for name in MINE:
-        assert matter.detect(document(name))
+        assert claims("matter", name), name
     for name in other_fixtures(*MINE):
         assert not matter.detect(document(name)), name
 

@@ -37,8 +37,8 @@ from .base import Document, Item, SourceReader
 from .common import article_format, highlights_item, metadata_list, person_names
 from .evidence import any_section, body, folder, host
 
-_URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
-_ITEM = re.compile(r"^\*\s+(.*)$")
+_URL_BULLET = re.compile(r"^[*-]\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
+_ITEM = re.compile(r"^[*-]\s+(.*)$")
 _NOTE = re.compile(r"^\s+[*-]\s+\*\*Note\*\*:\s*(.*)$")
 
 

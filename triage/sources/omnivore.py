@@ -20,7 +20,10 @@ Multi-line quotes carry the link on their last line. Recognised by the `[Read on
 (or the `#Omnivore` line with `[⤴️]` links). No author or publication date in the default layout
 (a customised frontmatter's `author`, `date_saved`, `date_published` are read when present).
 captured_date: the save date of an `Omnivore/<YYYY-MM-DD>/` folder when the file sits in one,
-else the file's time (inferred).
+else `date_saved`, else the file's time (inferred). Customised templates are recognised by
+`CLUES` (omnivore.app links, `[⤴️]` links, `omnivore_url`, an `id` uuid with `date_saved`, an
+Omnivore folder); a file that exports the article's content and has no highlights gives that
+article as `content`, so the NLP reads the article, not the title.
 """
 
 from __future__ import annotations

@@ -47,8 +47,8 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, clean_title, section
-from .evidence import any_section, body, folder, host, key
+from .common import article_format, clean_title, person_names, section, wikilink_names
+from .evidence import any_section, body, folder, host, key, labelled
 from .normalize import lenient_date
 
 _CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
@@ -140,6 +140,8 @@ def _meta(doc: Document, head: dict[str, str], title: str, updated: list[str]) -
     url = str(fm.get("link") or "").strip() or head.get("source url", "")
     if url:
         meta["url"] = url
+    if author := person_names(", ".join(wikilink_names(head.get("author", ""))) or head.get("author")):
+        meta["author"] = author
     if fmt := article_format(url or None):
         meta["format"] = fmt
     tags = fm.get("tags")
@@ -162,6 +164,8 @@ def read(doc: Document) -> list[Item]:
     for line in found[0] if found else []:
         if m := _FIELD.match(line.strip()):
             head[m.group(1).strip().lower()] = m.group(2).strip()
+    for name, value in labelled(lines[:60], ("source url", "author", "topics")).items():
+        head.setdefault(name, value)  # a template that moved the fields out of `# Metadata`
     rest = _after_metadata(lines)
     title_at = next((i for i, ln in enumerate(rest) if re.match(r"^#\s+\S", ln)), None)
     title = clean_title(_plain(rest[title_at][2:])) if title_at is not None else ""

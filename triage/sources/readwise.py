@@ -13,6 +13,15 @@ books -> book (platform kindle when highlights carry Kindle locations), tweets -
 post/thread, podcasts -> podcast, articles -> article (platform from the URL). The Summary is
 Readwise's (or an AI's), not the author's: kept in the body, never in `content`. There is no
 publication date. A file cut off part-way is read as far as it goes, with a reason.
+
+Customised templates and older versions (README, "Capture tools"): the metadata is read from
+wherever it is (a Metadata list at any heading level, bulleted or not, bold or Dataview labels,
+a `title:` block with no `---` fences, the frontmatter of a `deliveredBy: readwise` template);
+highlights from every Highlights section at any level, as bullets, as `###### ^<id>` blocks with
+`Goto:` / `Note:` / `Tags:` lines, or as paragraphs when there is no Highlights heading. With no
+Category, the format follows the URL (a page: article; never a transcript). Recognised by
+`detect` (the default layout) or by `CLUES` (readwise.io links, `deliveredBy`, the cover image,
+its labels, a Readwise folder).
 """
 
 from __future__ import annotations

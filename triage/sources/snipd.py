@@ -24,7 +24,11 @@ Layout:
     Created with [Snipd](https://www.snipd.com) | ...
 
 Recognised by `from_snipd` / `episode_title` + `show_title` in the frontmatter, or by the
-`## Snips` section with `🎧` time lines.
+`## Snips` section with `🎧` time lines, or by `CLUES` (share.snipd.com links, "Created with
+Snipd"). The older template is read too: `## Episode metadata` as `Key:: value` fields (`Show`,
+`Owner / Host`, `Episode link`, `Episode publish date`, `Export date`) instead of frontmatter,
+`### [04:12] <title>` snips, and transcripts whose speaker label is glued to the words
+(`Speaker 1Richard was...`: Speaker 1 said "Richard was...").
 
 - title: episode_title; author: show_author (the guests are people in the text: entities come
   from the quotes and transcripts); url: episode_url, the share.snipd.com page of the episode —

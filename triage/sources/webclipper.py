@@ -13,6 +13,8 @@ starts right after the closing `---`.
 - X posts and threads (`Post by @handle on X`): the placeholder is not a title (the first tweet
   gives it); platform x, format post or thread (tweets are separated by `---`); author `@handle`.
   Replies by other people under `## Comments` are not the author's text: kept in the body only.
+  The newer clipper puts replies after a `---` with no heading: a part that opens with another
+  account's `@handle` (`**Name** @handle · [date](...)`) ends the author's text the same way.
 - Thread Reader App (`Thread by @handle on Thread Reader App`): url `https://x.com/<handle>/status/<id>`,
   platform x, format thread; the page's clutter (`## Enter URL or ID to Unroll`, view counts, `1/`
   numbering, everything from the `• • •` line on) is not content.

@@ -9,9 +9,17 @@ Layout:
 
     ([<Authors>, <year>, p. <n>](zotero://select/...)) <comment>      (a note annotation)
 
-Recognised by its citation links: `([<Authors>, <year>...](zotero://...))`.
+Recognised by its citation links: `([<Authors>, <year>...](zotero://...))`, or by `CLUES`
+(`zotero://` links, `[!cite]` and colour-named highlight callouts, a `citekey`).
 
-- The paper's title is not in the file: title = the file name, unless that is a generic export
+Also read: mdnotes / ZotFile (`# <title>`, a Metadata list with `Authors:`, `Date:`, `URL:`;
+`"<text>" ([Author et al 2017:607](zotero://...))`; `<comment> ([note on p.611](zotero://...))`;
+`## Extracted Annotations (<date>)`) and Zotero Integration (frontmatter `title`, `authors`, `DOI`,
+`url`; `>[!quote|#ffd400] Yellow Highlight` callouts with `[Page n](zotero://...)`, a following
+`>[!note] Comment` callout as the note, `Import Date` as the export time). When the template states
+them, its title, authors, URL (or `https://doi.org/<DOI>`) and full publication date win.
+
+- The default export holds no title: title = the file name, unless that is a generic export
   name (`Annotations`, `Annotations (3-5-2024...)`, `Note`, `Untitled`, `Exported Items`), then
   "<Authors> (<year>)" from the first citation. Never "Annotations".
 - author: the citation's authors ("Raman and Okafor" -> "Raman, Okafor"; "Raman et al." stays).
