@@ -139,3 +139,12 @@ def test_customised_templates_still_read(data):
     """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
     recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
     template_variants_still_read(data, "hypothesis")
+
+
+def test_file_without_frontmatter_is_recognised_by_its_links():
+    (n,) = read("hypothesis-no-frontmatter.md")
+    assert n.source_tool == "hypothesis"
+    assert n.url == "https://publicspaces-example.org/essays/reading-rooms"
+    assert n.author is None  # the domain is not an author
+    assert n.highlights[0].note == "Cite in the zoning comment."
+    assert n.read_reasons[0].startswith("read: recognised as Hypothes.is export by hyp.is link")

@@ -202,3 +202,32 @@ def test_customised_templates_still_read(data):
     """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
     recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
     template_variants_still_read(data, "readwise")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "readwise-metadata-h3.md",
+        "readwise-2022.md",
+        "readwise-blocks.md",
+        "readwise-dataview.md",
+        "readwise-unfenced.md",
+    ],
+)
+def test_customised_and_older_layouts(name):
+    """Each variant goes to Readwise with its full title, URL, author and every highlight; a web
+    article is an article (the unbulleted `Author:` / `URL:` lines once made it a 'transcript')."""
+    n = read_one(name)
+    assert n.source_tool == "readwise"
+    assert n.url and n.url.startswith("https://") and n.author and " " in n.author
+    assert n.format == "article" and len(n.highlights) == 3
+    assert all("View Highlight" not in h.text and "](" not in h.text for h in n.highlights)
+    assert "Metadata" not in n.title and not n.title.startswith("title:")
+
+
+def test_highlight_blocks_keep_their_notes_and_tags():
+    n = read_one("readwise-blocks.md")
+    assert n.highlights[0].text.startswith("The oldest code in a company")
+    assert n.highlights[0].note == "True of our billing module."
+    assert n.highlights[2].tags == ["process"]
+    assert n.extra["deliveredBy"] == "readwise"

@@ -136,3 +136,14 @@ def test_customised_templates_still_read(data):
     """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
     recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
     template_variants_still_read(data, "snipd")
+
+
+def test_older_template_with_glued_speaker_labels():
+    (n,) = read_notes("snipd-old.md")
+    assert (n.title, n.author) == ("Seeds, Vaults and the Long Memory of Farms", "Bram Oyelowo")
+    assert n.url == "https://share.snipd.com/episode/5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+    assert (str(n.published_date), str(n.captured_date)) == ("2023-05-14", "2023-06-01")
+    assert n.content.startswith("Richard was the first to say it out loud")
+    assert "Speaker 1Richard" not in n.content and "Speaker 2And" not in n.content
+    assert "— Speaker 1, Speaker 2" in n.content
+    assert "guest explains" not in n.content  # the summary bullets are Snipd's

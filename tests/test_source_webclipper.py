@@ -174,3 +174,24 @@ def test_customised_templates_still_read(data):
     """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
     recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
     template_variants_still_read(data, "webclipper")
+
+
+def test_replies_after_rules_without_a_comments_heading_are_not_the_authors_text():
+    n = read_one("webclipper-x-replies.md")
+    assert n.format == "thread" and n.author == "@arjun_rao"
+    assert "Three: the software" in n.content
+    assert "Karen" not in n.content and "Duke Energy" not in n.content and "Ercot" not in n.content
+    assert "Duke Energy" in n.body  # kept in the capture
+
+
+def test_the_readers_own_status_does_not_quarantine_a_clipping():
+    n = read_one("webclipper-reader-keys.md")
+    assert n.source_tool == "webclipper" and n.author == "Ottilie Marsh"
+
+
+@pytest.mark.nlp
+def test_repliers_do_not_become_entities(ws, nlp):
+    props, _text, report = triage_one(ws, nlp, "webclipper-x-replies.md")
+    assert report.failed == []
+    names = " ".join(props.get("entities") or [])
+    assert "Karen" not in names and "Duke" not in names and "Ercot" not in names and "Ferreira" not in names

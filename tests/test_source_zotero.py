@@ -131,3 +131,22 @@ def test_customised_templates_still_read(data):
     """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
     recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
     template_variants_still_read(data, "zotero")
+
+
+def test_mdnotes_export():
+    (n,) = read_notes("zotero-mdnotes.md", as_name="marchetti2017coordination.md")
+    assert n.title == "Coordination Costs in Open Source Maintenance"
+    assert n.author == "Helga Marchetti, Samuel Okonjo, Ines Varga"
+    assert n.url == "https://journals-example.org/oss/coordination-costs"
+    assert (str(n.published_date), str(n.captured_date)) == ("2017-09-01", "2021-03-04")
+    assert [h.location for h in n.highlights] == ["page 607", "page 611", "page 611"]
+    assert n.highlights[2].note == "Compare with our own rota experiment." and n.read_reasons == []
+
+
+def test_zotero_integration_callouts():
+    (n,) = read_notes("zotero-integration.md", as_name="@korhonen2021sleep.md")
+    assert n.title == "Sleep Debt and Decision Quality in Emergency Dispatch"
+    assert n.author == "Anneli Korhonen, Rafael Quintero"
+    assert [h.location for h in n.highlights] == ["page 121", "page 124"]
+    assert n.highlights[1].note == "Bring this to the rota committee."
+    assert all("zotero://" not in h.text and "Page" not in h.text for h in n.highlights)
