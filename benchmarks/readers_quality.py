@@ -135,7 +135,7 @@ def _loose(text: Any) -> str:
     return " ".join(re.findall(r"[^\W_]+", str(text or "").casefold()))
 
 
-def checks(note: Any, expected: tuple[Any, ...], loose_title: bool = False) -> dict[str, bool]:
+def check_note(note: Any, expected: tuple[Any, ...], loose_title: bool = False) -> dict[str, bool]:
     tool, title, url, author, published, captured, fmt = expected[:7]
     if isinstance(note, Exception):
         return dict.fromkeys(CHECKS, False)
@@ -197,7 +197,7 @@ def _battery(
     right = total = 0
     wrong = []
     for label, data, as_name, expected in cases:
-        got = checks(_read(data, as_name, generic_only), expected, loose)
+        got = check_note(_read(data, as_name, generic_only), expected, loose)
         for check in checks:
             rows[expected[0]][check].append(got[check])
             right += got[check]

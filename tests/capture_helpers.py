@@ -236,7 +236,7 @@ def template_variants_still_read(data: st.DataObject, tool: str) -> None:
     quarantined. Expectations: benchmarks/readers_quality.py's BATTERY."""
     import random
 
-    from benchmarks.readers_quality import BATTERY, MUTATED_CHECKS, checks, file_name
+    from benchmarks.readers_quality import BATTERY, MUTATED_CHECKS, check_note, file_name
 
     from .template_mutations import MUTATIONS, mutate
 
@@ -249,6 +249,6 @@ def template_variants_still_read(data: st.DataObject, tool: str) -> None:
         notes = read_file(text.encode(), Path("/inbox") / file_name(expected[1]), MB, OLD)
     except CaptureError as exc:
         raise AssertionError(f"{name} {ops}: quarantined: {exc.message}") from None
-    got = checks(infer_metadata(notes[0]), expected, loose_title=True)
+    got = check_note(infer_metadata(notes[0]), expected, loose_title=True)
     wrong = [c for c in MUTATED_CHECKS if not got[c]]
     assert not wrong, f"{name} {ops}: {wrong} ({notes[0].source_tool}, {notes[0].title!r}, {notes[0].url})"

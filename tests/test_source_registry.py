@@ -98,3 +98,16 @@ def test_labelled_reads_every_shape(lines, expected):
 def test_unreadable_tool_files_still_explain():
     with pytest.raises(CaptureError):
         read_file(b"   \n", Path("/inbox/Readwise/x.md"), MB)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# Why I left Omnivore\n\nIt closed; see https://omnivore.app for the notice. Raindrop (https://raindrop.io) next?\n",
+        "# Tools\n\n- https://readwise.io and https://hypothes.is are what I use.\n",
+    ],
+)
+def test_mentioning_a_tool_is_no_export_of_it(text):
+    """A note that links a tool's home page is not that tool's export: only the links a tool
+    writes into its exports (`read.readwise.io/read/...`, `omnivore.app/me/...`) weigh enough."""
+    assert all(not claims(r.name, "note.md", text.encode()) for r in TOOLS)

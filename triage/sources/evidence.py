@@ -88,11 +88,18 @@ def folder(what: str, weight: int, pattern: str) -> Clue:
     return Clue(what, weight, folder=re.compile(pattern, re.I))
 
 
-def host(name: str, weight: int = 3, what: str = "") -> Clue:
-    """A link to `name` (a host, or a scheme like `zotero://`) as a link target or bare URL."""
+def host(name: str, weight: int = 3, path: str = "", what: str = "") -> Clue:
+    """A link to `name` (a host, or a scheme like `zotero://`), its path starting with `path` (a
+    pattern) when given: the links a tool writes into its exports (`read.readwise.io/read/...`)
+    weigh more than a mention of the tool's home page, which any note may hold."""
     escaped = re.escape(name)
     pattern = escaped if name.endswith("://") else rf"https?://(?:[\w-]+\.)*{escaped}\b"
-    return Clue(what or f"{name} link", weight, body=re.compile(pattern, re.I))
+    pattern += f"/(?:{path})" if path else ""
+    return Clue(
+        what or f"{name}{'/' + path.split('/')[0].strip('(?:)') if path else ''} link",
+        weight,
+        body=re.compile(pattern, re.I),
+    )
 
 
 def _matches(clue: Clue, doc: Any) -> bool:

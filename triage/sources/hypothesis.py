@@ -57,8 +57,8 @@ _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/?$",
 
 
 CLUES = (
-    host("hypothes.is", 3),
-    host("hyp.is", 3),
+    host("hyp.is", 3, r"[\w-]{8,}/", "hyp.is annotation links"),
+    host("hypothes.is", 1),
     key("a hypothesis doc_type", 4, "doc_type", r"hypothesis"),
     body("a Page Notes heading", 1, r"^#{1,6}\s+Page Notes\s*$"),
     body("`Updated on` links", 1, r"[—–-]\s*\[Updated on [^\]]*\]\("),

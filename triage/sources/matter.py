@@ -51,7 +51,7 @@ def title_from_filename(stem: str) -> str:
 
 
 CLUES = (
-    host("getmatter.com", 3),
+    host("getmatter.com", 1),
     body("a `URL: [u](u)` bullet", 2, r"^[*-]\s+URL:\s*\[(https?://[^\]]+)\]\(\1\)"),
     body("`**Note**:` annotations", 1, r"^\s+[*-]\s+\*\*Note\*\*:"),
     body("a `Published Date` label", 1, r"^\W{0,4}Published Date\W{0,4}::?"),

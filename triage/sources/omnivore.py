@@ -48,7 +48,8 @@ _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 
 CLUES = (
-    host("omnivore.app", 3),
+    host("omnivore.app", 3, "me/", "Omnivore reader links"),
+    host("omnivore.app", 1),
     body("a `Read on Omnivore` link", 3, r"\[Read on Omnivore\]\("),
     body("an `#Omnivore` tag line", 2, r"^#Omnivore\b"),
     body("`[⤴️]` highlight links", 2, r"\[⤴️?\]\("),

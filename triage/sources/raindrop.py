@@ -58,7 +58,8 @@ _CONTINUED = re.compile(r"^&gt;\s?")
 
 
 CLUES = (
-    host("raindrop.io", 3),
+    host("raindrop.io", 3, "my/", "Raindrop app links"),
+    host("raindrop.io", 1),
     key("raindrop_id", 4, "raindrop_id"),
     key("a raindrop_highlights map", 3, "raindrop_highlights"),
     body("a `Source URL::` field", 1, r"^\W{0,4}Source URL\W{0,4}::"),

@@ -63,7 +63,8 @@ _TRUNCATED = re.compile(r"\s*(?:\.\.\.|…)$")
 
 
 CLUES = (
-    host("readwise.io", 3),
+    host("readwise.io", 3, "read/|to_kindle|open/|bookreview/|reader/", "Readwise highlight links"),
+    host("readwise.io", 1),
     key("deliveredBy: readwise", 4, "deliveredBy", r"readwise"),
     body("a Readwise cover image", 3, r"!\[rw-book-cover\]"),
     body("a `Full Title` label", 2, r"^\W{0,6}Full[ _]Title\W{0,4}::?", re.M | re.I),

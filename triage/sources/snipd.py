@@ -62,7 +62,7 @@ KEPT = ("show_title", "guests", "mentioned_books", "episode_duration_minutes", "
 
 
 CLUES = (
-    host("share.snipd.com", 3),
+    host("share.snipd.com", 3, "snip/|episode/|show/", "Snipd share links"),
     key("from_snipd", 4, "from_snipd"),
     key("an episode_title key", 2, "episode_title"),
     body("`Created with Snipd`", 3, r"Created with \[?Snipd"),
