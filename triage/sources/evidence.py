@@ -95,11 +95,7 @@ def host(name: str, weight: int = 3, path: str = "", what: str = "") -> Clue:
     escaped = re.escape(name)
     pattern = escaped if name.endswith("://") else rf"https?://(?:[\w-]+\.)*{escaped}\b"
     pattern += f"/(?:{path})" if path else ""
-    return Clue(
-        what or f"{name}{'/' + path.split('/')[0].strip('(?:)') if path else ''} link",
-        weight,
-        body=re.compile(pattern, re.I),
-    )
+    return Clue(what or f"{name} link", weight, body=re.compile(pattern, re.I))
 
 
 def _matches(clue: Clue, doc: Any) -> bool:
