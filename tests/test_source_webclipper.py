@@ -195,3 +195,13 @@ def test_repliers_do_not_become_entities(ws, nlp):
     assert report.failed == []
     names = " ".join(props.get("entities") or [])
     assert "Karen" not in names and "Duke" not in names and "Ercot" not in names and "Ferreira" not in names
+
+
+def test_the_authors_own_tweet_that_mentions_someone_stays_the_authors():
+    text = (
+        fixture("webclipper-x-replies.md")
+        .decode()
+        .replace("Two: utilities", "@kblythe asked about this. Two: utilities")
+    )
+    n = read_one("webclipper-x-replies.md", data=text.encode())
+    assert "Three: the software" in n.content and "Karen" not in n.content

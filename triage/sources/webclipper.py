@@ -118,7 +118,8 @@ def _reply_at(lines: list[str], start: int, handle: str) -> bool:
     names another @handle as its author (`**Name** @handle · [date](...)`)."""
     first = next((ln for ln in lines[start:] if ln.strip()), "")
     m = _REPLY_HEAD.match(first)
-    return bool(m and handle and m.group("handle").lower() != handle.lower())
+    byline = "·" in first or "**" in first or re.search(r"(?:x|twitter)\.com/\w+/status/", first)
+    return bool(m and byline and handle and m.group("handle").lower() != handle.lower())
 
 
 def _before_comments(body: str, handle: str = "") -> str:
