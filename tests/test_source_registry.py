@@ -103,7 +103,8 @@ def test_unreadable_tool_files_still_explain():
 @pytest.mark.parametrize(
     "text",
     [
-        "# Why I left Omnivore\n\nIt closed; see https://omnivore.app for the notice. Raindrop (https://raindrop.io) next?\n",
+        "# Why I left Omnivore\n\nIt closed; see https://omnivore.app for the notice.\n"
+        "Raindrop (https://raindrop.io) next?\n",
         "# Tools\n\n- https://readwise.io and https://hypothes.is are what I use.\n",
     ],
 )
