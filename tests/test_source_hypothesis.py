@@ -147,4 +147,4 @@ def test_file_without_frontmatter_is_recognised_by_its_links():
     assert n.url == "https://publicspaces-example.org/essays/reading-rooms"
     assert n.author is None  # the domain is not an author
     assert n.highlights[0].note == "Cite in the zoning comment."
-    assert n.read_reasons[0].startswith("read: recognised as Hypothes.is export by hyp.is link")
+    assert n.read_reasons[0].startswith("read: recognised as Hypothes.is export by hyp.is annotation links")
