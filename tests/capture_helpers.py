@@ -16,7 +16,7 @@ from triage.errors import CaptureError
 from triage.note import Note
 from triage.sources.base import Document
 from triage.sources.infer import infer_metadata
-from triage.sources.reader import READERS, _document, read_file
+from triage.sources.reader import READERS, _choose, _document, read_file
 
 from .conftest import NOW, OLD, drop, make_workspace
 
@@ -95,9 +95,16 @@ def document(name: str, data: bytes | None = None) -> Document:
     return _document(fixture(name) if data is None else data, path, readers)
 
 
-def claims(reader_name: str, name: str, data: bytes | None = None) -> bool:
-    reader = next(r for r in READERS if r.name == reader_name)
-    return bool(reader.detect(document(name, data)))
+def claims(reader_name: str, name: str, data: bytes | None = None, as_name: str | None = None) -> bool:
+    """Whether the registry gives the file to `reader_name` (its layout check and its clues
+    weighed against every other reader's)."""
+    path = Path("/inbox") / (as_name or name)
+    readers = [r for r in READERS if path.suffix.lower() in r.suffixes] or [READERS[-1]]
+    try:
+        doc = _document(fixture(name) if data is None else data, path, readers)
+    except CaptureError:
+        return False
+    return _choose(doc, readers)[0].name == reader_name
 
 
 def mutated(text: str) -> st.SearchStrategy[str]:
@@ -219,3 +226,29 @@ def chrome_in(props: dict, title: str) -> list[str]:
     fields += [str(e).removeprefix("[[").removesuffix("]]") for e in props.get("entities") or []]
     found = [f"{word!r} in {field!r}" for field in fields for word in CHROME if word in field]
     return found + [f"{m.group(0)!r} in {field!r}" for field in fields if (m := CHROME_WORDS.search(field))]
+
+
+def template_variants_still_read(data: st.DataObject, tool: str) -> None:
+    """Property: a fixture of `tool` mutated the way customised templates differ (sections
+    reordered or dropped, heading levels changed, bullets restyled, the reader's keys added, the
+    H1 removed; tests/template_mutations.py), saved under its title as sync tools name files, is
+    still recognised as `tool`, its title, URL and author are still found, and it is not
+    quarantined. Expectations: benchmarks/readers_quality.py's BATTERY."""
+    import random
+
+    from benchmarks.readers_quality import BATTERY, MUTATED_CHECKS, check_note, file_name
+
+    from .template_mutations import MUTATIONS, mutate
+
+    name = data.draw(st.sampled_from(sorted(n for n, e in BATTERY.items() if e[0] == tool)))
+    ops = data.draw(st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=4))
+    expected = BATTERY[name]
+    keep = tuple(str(v) for v in expected[1:4] if v)
+    text = mutate(fixture(name).decode(), ops, random.Random(data.draw(st.integers(0, 9999))), keep)
+    try:
+        notes = read_file(text.encode(), Path("/inbox") / file_name(expected[1]), MB, OLD)
+    except CaptureError as exc:
+        raise AssertionError(f"{name} {ops}: quarantined: {exc.message}") from None
+    got = check_note(infer_metadata(notes[0]), expected, loose_title=True)
+    wrong = [c for c in MUTATED_CHECKS if not got[c]]
+    assert not wrong, f"{name} {ops}: {wrong} ({notes[0].source_tool}, {notes[0].title!r}, {notes[0].url})"

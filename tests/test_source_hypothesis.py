@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 from triage.note import Highlight
@@ -23,6 +24,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 from .conftest import OLD
@@ -129,3 +131,20 @@ def test_end_to_end(ws, nlp):
     assert props["published_date"] is None
     assert chrome_in(props, note_title(text)) == []
     assert props["key_insights"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "hypothesis")
+
+
+def test_file_without_frontmatter_is_recognised_by_its_links():
+    (n,) = read("hypothesis-no-frontmatter.md")
+    assert n.source_tool == "hypothesis"
+    assert n.url == "https://publicspaces-example.org/essays/reading-rooms"
+    assert n.author is None  # the domain is not an author
+    assert n.highlights[0].note == "Cite in the zoning comment."
+    assert n.read_reasons[0].startswith("read: recognised as Hypothes.is export by hyp.is annotation links")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.note import Highlight
 from triage.sources import kindle_plugin
@@ -20,6 +21,7 @@ from .capture_helpers import (
     read_notes,
     reads_or_explains,
     run_pipeline,
+    template_variants_still_read,
 )
 
 MINE = ("kindle-plugin.md", "kindle-plugin-empty.md")
@@ -127,3 +129,11 @@ def test_end_to_end(tmp_path, nlp):
     assert props["source_tool"] == "kindle" and props["url"] == "https://www.amazon.com/dp/B0QUIET123"
     assert props["asin"] == "B0QUIET123"
     assert chrome_in(props, title) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "kindle")

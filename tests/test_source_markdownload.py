@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 from triage.sources.markdownload import unescape
@@ -24,6 +25,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 from .conftest import OLD
@@ -142,3 +144,11 @@ def test_end_to_end(ws, nlp, name):
     assert props["source_tool"] == "markdownload"
     assert chrome_in(props, note_title(text)) == []
     assert "\\_" not in " ".join(props["key_insights"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "markdownload")

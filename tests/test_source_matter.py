@@ -5,23 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.note import Highlight
 from triage.sources import matter
 
 from .capture_helpers import (
     chrome_in,
+    claims,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
     run_pipeline,
+    template_variants_still_read,
 )
 
-MINE = ("matter.md", "matter-empty.md")
+MINE = tuple(n for n in fixtures() if n.startswith("matter"))
 NAME = "The Hidden Cost of fsync- Durability vs. Throughput.md"
 
 
@@ -96,8 +100,9 @@ def test_stray_line_in_highlights_is_reported_with_its_line():
 
 
 def test_detects_by_structure_not_name():
+    assert matter.detect(document("matter.md"))
     for name in MINE:
-        assert matter.detect(document(name))
+        assert claims("matter", name), name
     for name in other_fixtures(*MINE):
         assert not matter.detect(document(name)), name
 
@@ -116,3 +121,11 @@ def test_end_to_end(tmp_path, nlp):
     assert title == "The Hidden Cost of fsync: Durability vs. Throughput"
     assert props["source_tool"] == "matter" and str(props["published_date"]) == "2023-11-02"
     assert chrome_in(props, title) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "matter")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 from triage.note import Highlight
@@ -23,6 +24,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 from .conftest import OLD
@@ -140,3 +142,37 @@ def test_end_to_end(ws, nlp):
     assert props["omnivore_id"] == "4b7e2a10-9c3d-4f5e-8a61-2d0c7b9e1f34"
     assert chrome_in(props, note_title(text)) == []
     assert props["key_insights"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "omnivore")
+
+
+def test_custom_template_keeps_omnivore_id_and_reads_frontmatter():
+    (n,) = read("omnivore-custom.md")
+    assert n.source_tool == "omnivore" and n.extra["omnivore_id"] == "4be0c2a9-8f1d-4e37-b5a6-2c9d7e1f0a83"
+    assert (n.author, str(n.published_date), str(n.captured_date)) == (
+        "Priyanka Lindqvist",
+        "2024-04-02",
+        "2024-04-11",
+    )
+    assert [h.tags for h in n.highlights] == [[], ["oncall"], []]
+
+
+def test_full_content_file_gives_the_article_to_the_nlp():
+    """No highlights, the article exported: content is the article (it used to be the title only)."""
+    (n,) = read("omnivore-content.md")
+    assert n.highlights == [] and n.content.startswith("Hospitals run two different institutions")
+    assert "Read on Omnivore" not in n.content and "#Omnivore" not in n.content
+    assert len(n.content.split()) > 200
+
+
+@pytest.mark.nlp
+def test_full_content_file_gets_key_insights(ws, nlp):
+    props, _text, report = triage_one(ws, nlp, "omnivore-content.md")
+    assert report.failed == [] and props["source_tool"] == "omnivore"
+    assert len(props["key_insights"]) >= 2

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.note import Highlight
 from triage.sources import raindrop
@@ -14,14 +15,16 @@ from .capture_helpers import (
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
     run_pipeline,
+    template_variants_still_read,
 )
 
-MINE = ("raindrop.md", "raindrop-empty.md")
+MINE = tuple(n for n in fixtures() if n.startswith("raindrop"))
 
 
 def test_every_field():
@@ -121,3 +124,11 @@ def test_end_to_end(tmp_path, nlp):
     assert props["source_tool"] == "raindrop" and props["raindrop_id"] == 771234567
     assert "raindrop_highlights" not in props
     assert chrome_in(props, title) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "raindrop")

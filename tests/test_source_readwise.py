@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 from triage.note import Highlight
@@ -23,6 +24,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 from .conftest import OLD
@@ -159,11 +161,12 @@ def test_mutations_raise_only_capture_error(text):
         assert notes
 
 
-def test_read_raises_capture_error_without_metadata():
+def test_read_without_metadata_reads_what_is_there():
+    """A template without a Metadata list is read as far as it goes (it used to be refused)."""
     from .capture_helpers import document
 
-    with pytest.raises(CaptureError, match="Metadata"):
-        readwise.read(document("x.md", b"# Title\n\n## Highlights\n- text\n"))
+    [item] = readwise.read(document("x.md", b"# Title\n\n## Highlights\n- text\n"))
+    assert item.meta["title"] == "Title" and [h.text for h in item.highlights] == ["text"]
 
 
 @pytest.mark.nlp
@@ -191,3 +194,40 @@ def test_person_name_in_reading_order(name, expected):
     from triage.sources.common import person_name
 
     assert person_name(name) == expected
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "readwise")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "readwise-metadata-h3.md",
+        "readwise-2022.md",
+        "readwise-blocks.md",
+        "readwise-dataview.md",
+        "readwise-unfenced.md",
+    ],
+)
+def test_customised_and_older_layouts(name):
+    """Each variant goes to Readwise with its full title, URL, author and every highlight; a web
+    article is an article (the unbulleted `Author:` / `URL:` lines once made it a 'transcript')."""
+    n = read_one(name)
+    assert n.source_tool == "readwise"
+    assert n.url and n.url.startswith("https://") and n.author and " " in n.author
+    assert n.format == "article" and len(n.highlights) == 3
+    assert all("View Highlight" not in h.text and "](" not in h.text for h in n.highlights)
+    assert "Metadata" not in n.title and not n.title.startswith("title:")
+
+
+def test_highlight_blocks_keep_their_notes_and_tags():
+    n = read_one("readwise-blocks.md")
+    assert n.highlights[0].text.startswith("The oldest code in a company")
+    assert n.highlights[0].note == "True of our billing module."
+    assert n.highlights[2].tags == ["process"]
+    assert n.extra["deliveredBy"] == "readwise"

@@ -5,23 +5,27 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.note import Highlight
 from triage.sources import snipd
 
 from .capture_helpers import (
     chrome_in,
+    claims,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
     run_pipeline,
+    template_variants_still_read,
 )
 
-MINE = ("snipd.md", "snipd-cutoff.md")
+MINE = tuple(n for n in fixtures() if n.startswith("snipd"))
 QUOTE = (
     "A benchmark is a photograph of a question. The longer you stare at it, the less it looks "
     "like the question people are actually asking."
@@ -103,9 +107,11 @@ def test_empty_snips_section():
 
 def test_detects_by_structure_not_name():
     for name in MINE:
-        assert snipd.detect(document(name))
+        assert claims("snipd", name), name
+    assert snipd.detect(document("snipd.md"))
     for name in other_fixtures(*MINE):
         assert not snipd.detect(document(name)), name
+        assert not claims("snipd", name), name
 
 
 @settings(max_examples=150, deadline=None)
@@ -122,3 +128,22 @@ def test_end_to_end(tmp_path, nlp):
     assert props["platform"] == "podcast" and props["format"] == "podcast"
     assert "[[Priya Raman]]" in props["entities"]
     assert chrome_in(props, title) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "snipd")
+
+
+def test_older_template_with_glued_speaker_labels():
+    (n,) = read_notes("snipd-old.md")
+    assert (n.title, n.author) == ("Seeds, Vaults and the Long Memory of Farms", "Bram Oyelowo")
+    assert n.url == "https://share.snipd.com/episode/5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a"
+    assert (str(n.published_date), str(n.captured_date)) == ("2023-05-14", "2023-06-01")
+    assert n.content.startswith("Richard was the first to say it out loud")
+    assert "Speaker 1Richard" not in n.content and "Speaker 2And" not in n.content
+    assert "— Speaker 1, Speaker 2" in n.content
+    assert "guest explains" not in n.content  # the summary bullets are Snipd's

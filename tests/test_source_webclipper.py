@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.errors import CaptureError
 
@@ -21,6 +22,7 @@ from .capture_helpers import (
     note_title,
     read,
     read_one,
+    template_variants_still_read,
     triage_one,
 )
 
@@ -165,3 +167,42 @@ def test_end_to_end(ws, nlp, name):
     ]
     assert "Post by" not in note_title(text) and "Thread by" not in note_title(text)
     assert "&id0" not in text  # the clipper's `created` and our captured_date: two plain values
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "webclipper")
+
+
+def test_replies_after_rules_without_a_comments_heading_are_not_the_authors_text():
+    n = read_one("webclipper-x-replies.md")
+    assert n.format == "thread" and n.author == "@arjun_rao"
+    assert "Three: the software" in n.content
+    assert "Karen" not in n.content and "Duke Energy" not in n.content and "Ercot" not in n.content
+    assert "Duke Energy" in n.body  # kept in the capture
+
+
+def test_the_readers_own_status_does_not_quarantine_a_clipping():
+    n = read_one("webclipper-reader-keys.md")
+    assert n.source_tool == "webclipper" and n.author == "Ottilie Marsh"
+
+
+@pytest.mark.nlp
+def test_repliers_do_not_become_entities(ws, nlp):
+    props, _text, report = triage_one(ws, nlp, "webclipper-x-replies.md")
+    assert report.failed == []
+    names = " ".join(props.get("entities") or [])
+    assert "Karen" not in names and "Duke" not in names and "Ercot" not in names and "Ferreira" not in names
+
+
+def test_the_authors_own_tweet_that_mentions_someone_stays_the_authors():
+    text = (
+        fixture("webclipper-x-replies.md")
+        .decode()
+        .replace("Two: utilities", "@kblythe asked about this. Two: utilities")
+    )
+    n = read_one("webclipper-x-replies.md", data=text.encode())
+    assert "Three: the software" in n.content and "Karen" not in n.content

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from triage.note import Highlight
 from triage.sources import zotero
@@ -14,14 +15,16 @@ from .capture_helpers import (
     chrome_in,
     document,
     fixture,
+    fixtures,
     mutated_bytes,
     other_fixtures,
     read_notes,
     reads_or_explains,
     run_pipeline,
+    template_variants_still_read,
 )
 
-MINE = ("zotero.md",)
+MINE = tuple(n for n in fixtures() if n.startswith("zotero"))
 
 
 def test_every_field():
@@ -94,7 +97,7 @@ def test_export_date_in_several_locales(line, date):
 
 def test_broken_annotation_is_skipped_with_its_line():
     data = fixture("zotero.md").replace(
-        b"([Raman and Okafor, 2023, p. 7](zotero", b"([Raman and Okafor 2023 p 7](zotero"
+        b"([Raman and Okafor, 2023, p. 7](zotero", b"([Raman and Okafor, 2023, p. 7](zotero:/"
     )
     (note,) = read_notes("zotero.md", data, as_name="Annotations.md")
     assert len(note.highlights) == 3
@@ -120,3 +123,30 @@ def test_end_to_end(tmp_path, nlp):
     ((title, props),) = notes
     assert title == "Raman and Okafor (2023)" and props["format"] == "paper"
     assert chrome_in(props, title) == []
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_customised_templates_still_read(data):
+    """Sections reordered or dropped, heading levels, bullets, the reader's keys, no H1: still
+    recognised, title, URL and author found, nothing quarantined (failed on the old registry)."""
+    template_variants_still_read(data, "zotero")
+
+
+def test_mdnotes_export():
+    (n,) = read_notes("zotero-mdnotes.md", as_name="marchetti2017coordination.md")
+    assert n.title == "Coordination Costs in Open Source Maintenance"
+    assert n.author == "Helga Marchetti, Samuel Okonjo, Ines Varga"
+    assert n.url == "https://journals-example.org/oss/coordination-costs"
+    assert (str(n.published_date), str(n.captured_date)) == ("2017-09-01", "2021-03-04")
+    assert [h.location for h in n.highlights] == ["page 607", "page 611", "page 611"]
+    assert n.highlights[2].note == "Compare with our own rota experiment." and n.read_reasons == []
+
+
+def test_zotero_integration_callouts():
+    (n,) = read_notes("zotero-integration.md", as_name="@korhonen2021sleep.md")
+    assert n.title == "Sleep Debt and Decision Quality in Emergency Dispatch"
+    assert n.author == "Anneli Korhonen, Rafael Quintero"
+    assert [h.location for h in n.highlights] == ["page 121", "page 124"]
+    assert n.highlights[1].note == "Bring this to the rota committee."
+    assert all("zotero://" not in h.text and "Page" not in h.text for h in n.highlights)

@@ -6,15 +6,22 @@ or one file type (a saved web page, a PDF, subtitles). It is a module with one `
 - `name`: the `source_tool` value it sets ('' for readers of plain file types and the fallback);
 - `suffixes`: the file types it reads;
 - `binary`: True when it wants the raw bytes (a PDF) rather than decoded text;
-- `detect(doc)`: does this file look like mine? Judged by its structure (frontmatter keys, headings,
-  entry lines), never by its name alone. Cheap, and never raises;
+- `detect(doc)`: is this the tool's default layout? Judged by its structure (frontmatter keys,
+  headings, entry lines), never by its name alone. Cheap, and never raises;
+- `clues`: the evidence the tool leaves wherever a customised template or an older version put
+  things (`evidence.Clue`: link hosts and schemes, chrome words, frontmatter keys, headings, the
+  folder its sync writes to), weighed together with `detect` so that a reordered, renamed or
+  partly missing section still reads;
 - `read(doc)`: the captures in the file, one `Item` each (most files hold one; `My Clippings.txt`
   holds one per book). Raises only `CaptureError` for a file that cannot be read at all; a file
   that is broken part-way is read as far as it goes, with a reason in `Item.reasons`.
 
-The registry (`triage.sources.reader`) tries the readers for a file's type in order and falls back
-to the generic reader (markdown with triage's own frontmatter, or none). Adding a tool is adding a
-module, its fixtures in `tests/fixtures/sources/`, and one line in the registry.
+The registry (`triage.sources.reader`) gives the file to the tool with the most evidence (the
+layout check counts `evidence.LAYOUT`, a tool needs `evidence.CLAIM`; ties go to the registry's
+order), says in the reasons which evidence decided when it was not the default layout, and falls
+back to the generic reader (markdown with triage's own frontmatter, or none). Every tool reader
+reads whatever of its layout is there: a missing section is a reason, never an error. Adding a
+tool is adding a module, its fixtures in `tests/fixtures/sources/`, and one line in the registry.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from typing import Any
 
 from ..errors import CaptureError
 from ..note import Highlight
+from .evidence import Clue
 
 __all__ = ["Document", "Highlight", "Item", "SourceReader"]
 
@@ -78,3 +86,5 @@ class SourceReader:
     detect: Callable[[Document], bool]
     read: Callable[[Document], list[Item]]
     binary: bool = False
+    clues: tuple[Clue, ...] = ()
+    """The evidence the tool leaves in any of its layouts (see `triage.sources.evidence`)."""

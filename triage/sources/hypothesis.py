@@ -47,12 +47,24 @@ from .common import (
     plain,
     tool_extra,
 )
+from .evidence import body, folder, host, key, labelled
 from .normalize import lenient_date
 
 _UPDATED = re.compile(r"\s*[—–-]+\s*\[Updated on ([^\]]*)\]\([^)\s]*\)\s*$")
 _H1 = re.compile(r"^#\s+(.+?)\s*$")
-_H2 = re.compile(r"^##\s+(.+?)\s*$")
+_H2 = re.compile(r"^#{2,4}\s+(.+?)\s*$")
 _DOMAIN = re.compile(r"^(?:https?://)?(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+/?$", re.I)
+
+
+CLUES = (
+    host("hyp.is", 3, r"[\w-]{8,}/", "hyp.is annotation links"),
+    host("hypothes.is", 1),
+    key("a hypothesis doc_type", 4, "doc_type", r"hypothesis"),
+    body("a Page Notes heading", 1, r"^#{1,6}\s+Page Notes\s*$"),
+    body("`Updated on` links", 1, r"[—–-]\s*\[Updated on [^\]]*\]\("),
+    folder("a Hypothesis folder", 2, r"hypothes\.?is"),
+)
+"""The traces a Hypothes.is export leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -83,6 +95,14 @@ def _page_notes(lines: list[str]) -> list[str]:
     return tags
 
 
+_FIELDS = ("author", "title", "reference", "url", "category")
+
+
+def _web(value: str | None) -> str | None:
+    m = re.search(r"https?://[^\s)\]>'\"]+", value or "")
+    return m.group(0) if m else None
+
+
 def _author(value: str) -> str | None:
     name = plain(value)
     return None if not name or _DOMAIN.match(name) else name
@@ -104,7 +124,10 @@ def read(doc: Document) -> list[Item]:
             heading_line.setdefault(current, i + 1 + offset)
         elif current:
             sections[current].append((i + 1 + offset, line))
-    fields = metadata_list([ln for _, ln in sections.get("metadata", [])])
+    head = [
+        ln for name, part in sections.items() if name not in ("highlights", "page notes") for _, ln in part
+    ]
+    fields = {**labelled(head, _FIELDS), **metadata_list([ln for _, ln in sections.get("metadata", [])])}
     entries = bullet_entries(sections.get("highlights", []))
     found = [_highlight(e) for e in entries]
     reasons: list[str] = []
@@ -117,8 +140,8 @@ def read(doc: Document) -> list[Item]:
         )
     highlights = [h for h, _ in found if h.text]
     dates = [d for d in (lenient_date(when) for _, when in found if when) if d]
-    title = plain(fields.get("title", "")) or h1
-    url = original_url(str(fm.get("url") or "") or fields.get("reference"))
+    title = plain(fields.get("title", "")) or plain(str(fm.get("title") or "")) or h1 or plain(doc.path.stem)
+    url = original_url(str(fm.get("url") or "") or _web(fields.get("reference")) or _web(fields.get("url")))
     category = (hashtags(fields.get("category", "")) or [""])[0].lower()
     meta: dict[str, Any] = {
         "title": title,
@@ -139,4 +162,4 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("hypothesis", "Hypothes.is export", (".md", ".markdown"), detect, read)
+READER = SourceReader("hypothesis", "Hypothes.is export", (".md", ".markdown"), detect, read, clues=CLUES)

@@ -42,7 +42,8 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import clean_title, highlights_item, metadata_list, person_names, section
+from .common import clean_title, highlights_item, metadata_list, person_names
+from .evidence import any_section, body, host, key
 
 _MARK = re.compile(
     r"^(?P<text>.*?)\s*—\s*(?P<kind>location|page):\s*(?:\[(?P<n>[^\]]*)\]\([^)]*\)|(?P<m>\S+))"
@@ -51,6 +52,15 @@ _MARK = re.compile(
 )
 _REF = re.compile(r"\s*\^ref-\d+\s*$")
 _RULE = re.compile(r"^\s*-{3,}\s*$")
+
+
+CLUES = (
+    key("a kindle-sync map", 4, "kindle-sync"),
+    host("kindle://", 3),
+    body("`— location:` marks", 2, r"—\s*location:\s*\S"),
+    body("`^ref-` block ids", 1, r"\^ref-\d+\s*$"),
+)
+"""The traces the Kindle Highlights plugin leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -132,12 +142,12 @@ def read(doc: Document) -> list[Item]:
     sync = raw if isinstance(raw, dict) else {}
     lines = doc.body.split("\n")
     before_body = doc.text[: len(doc.text) - len(doc.body)].count("\n")  # frontmatter lines
-    found = section(lines, "Metadata")
+    found = any_section(lines, "Metadata")
     bullets = metadata_list(found[0]) if found else {}
     meta = _meta(doc, sync, bullets)
     highlights: list[Highlight] = []
     reasons: list[str] = []
-    found = section(lines, "Highlights")
+    found = any_section(lines, "Highlights")
     if found:
         highlights, reasons = _highlights(found[0], before_body + found[1] + 1)
     if not highlights:
@@ -150,4 +160,6 @@ def read(doc: Document) -> list[Item]:
     return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
-READER = SourceReader("kindle", "Kindle Highlights plugin note", (".md", ".markdown"), detect, read)
+READER = SourceReader(
+    "kindle", "Kindle Highlights plugin note", (".md", ".markdown"), detect, read, clues=CLUES
+)

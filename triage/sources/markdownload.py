@@ -33,6 +33,7 @@ from typing import Any
 from ..note import PROPERTY_ORDER
 from .base import Document, Item, SourceReader
 from .common import original_url, page_format, plain, tool_extra
+from .evidence import Clue, body, folder
 from .infer import platform_for
 
 _OWN_KEYS = set(PROPERTY_ORDER) - {"author", "tags"}
@@ -71,6 +72,18 @@ def _templated(doc: Document) -> bool:
     if "source" not in fm or "created" not in fm or _OWN_KEYS & set(fm):
         return False
     return bool(_CREATED.match(str(fm["created"])) or _EXCERPT.search(doc.body[:5_000]))
+
+
+CLUES = (
+    Clue(
+        "a `created` with `(UTC ...)`",
+        3,
+        test=lambda d: bool(_CREATED.match(str(d.frontmatter.get("created") or ""))),
+    ),
+    body("a `> ## Excerpt` block", 2, r"^>\s*#{1,6}\s*Excerpt\s*$"),
+    folder("a MarkDownload folder", 2, r"markdownload"),
+)
+"""The traces MarkDownload leaves (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -154,4 +167,4 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("markdownload", "MarkDownload clip", (".md", ".markdown"), detect, read)
+READER = SourceReader("markdownload", "MarkDownload clip", (".md", ".markdown"), detect, read, clues=CLUES)

@@ -34,10 +34,11 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, highlights_item, metadata_list, person_names, section
+from .common import article_format, highlights_item, metadata_list, person_names
+from .evidence import any_section, body, folder, host
 
-_URL_BULLET = re.compile(r"^\*\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
-_ITEM = re.compile(r"^\*\s+(.*)$")
+_URL_BULLET = re.compile(r"^[*-]\s+URL:\s*\[[^\]]*\]\((https?://[^)\s]+)\)", re.M)
+_ITEM = re.compile(r"^[*-]\s+(.*)$")
 _NOTE = re.compile(r"^\s+[*-]\s+\*\*Note\*\*:\s*(.*)$")
 
 
@@ -49,8 +50,18 @@ def title_from_filename(stem: str) -> str:
     return re.sub(r"\s+", " ", title).strip()
 
 
+CLUES = (
+    host("getmatter.com", 1),
+    body("a `URL: [u](u)` bullet", 2, r"^[*-]\s+URL:\s*\[(https?://[^\]]+)\]\(\1\)"),
+    body("`**Note**:` annotations", 1, r"^\s+[*-]\s+\*\*Note\*\*:"),
+    body("a `Published Date` label", 1, r"^\W{0,4}Published Date\W{0,4}::?"),
+    folder("a Matter folder", 2, r"matter"),
+)
+"""The traces a Matter note leaves in any template (see `evidence`)."""
+
+
 def detect(doc: Document) -> bool:
-    found = section(doc.body.split("\n"), "Metadata")
+    found = any_section(doc.body.split("\n"), "Metadata")
     return bool(
         found and _URL_BULLET.search("\n".join(found[0])) and re.search(r"^## Highlights\s*$", doc.body, re.M)
     )
@@ -98,9 +109,9 @@ def _meta(doc: Document, fields: dict[str, str]) -> dict[str, Any]:
 
 def read(doc: Document) -> list[Item]:
     lines = doc.body.split("\n")
-    found = section(lines, "Metadata")
+    found = any_section(lines, "Metadata")
     fields = metadata_list(found[0]) if found else {}
-    hl = section(lines, "Highlights")
+    hl = any_section(lines, "Highlights")
     before_body = doc.text[: len(doc.text) - len(doc.body)].count("\n")
     highlights, reasons = _highlights(hl[0], before_body + hl[1] + 1) if hl else ([], [])
     if not highlights:
@@ -112,4 +123,4 @@ def read(doc: Document) -> list[Item]:
     return [highlights_item(doc.body, meta, highlights, reasons, extra)]
 
 
-READER = SourceReader("matter", "Matter highlights note", (".md", ".markdown"), detect, read)
+READER = SourceReader("matter", "Matter highlights note", (".md", ".markdown"), detect, read, clues=CLUES)

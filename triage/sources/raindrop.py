@@ -47,13 +47,26 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import article_format, clean_title, section
+from .common import article_format, clean_title, person_names, section, wikilink_names
+from .evidence import any_section, body, folder, host, key, labelled
 from .normalize import lenient_date
 
 _CALLOUT = re.compile(r"^>\s*\[!(\w+)\][+-]?\s*(.*)$")
 _UPDATED = re.compile(r"^Updated on\s+(.+)$", re.I)
 _FIELD = re.compile(r"^([A-Za-z][\w ]*?)::\s*(.*)$")
 _CONTINUED = re.compile(r"^&gt;\s?")
+
+
+CLUES = (
+    host("raindrop.io", 3, "my/", "Raindrop app links"),
+    host("raindrop.io", 1),
+    key("raindrop_id", 4, "raindrop_id"),
+    key("a raindrop_highlights map", 3, "raindrop_highlights"),
+    body("a `Source URL::` field", 1, r"^\W{0,4}Source URL\W{0,4}::"),
+    body("`Updated on` callouts", 2, r"^>\s*\[!\w+\][+-]?\s*Updated on\b"),
+    folder("a Raindrop folder", 2, r"raindrop(?:\.io)?"),
+)
+"""The traces a Raindrop.io highlights note leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -128,6 +141,8 @@ def _meta(doc: Document, head: dict[str, str], title: str, updated: list[str]) -
     url = str(fm.get("link") or "").strip() or head.get("source url", "")
     if url:
         meta["url"] = url
+    if author := person_names(", ".join(wikilink_names(head.get("author", ""))) or head.get("author")):
+        meta["author"] = author
     if fmt := article_format(url or None):
         meta["format"] = fmt
     tags = fm.get("tags")
@@ -150,10 +165,12 @@ def read(doc: Document) -> list[Item]:
     for line in found[0] if found else []:
         if m := _FIELD.match(line.strip()):
             head[m.group(1).strip().lower()] = m.group(2).strip()
+    for name, value in labelled(lines[:60], ("source url", "author", "topics")).items():
+        head.setdefault(name, value)  # a template that moved the fields out of `# Metadata`
     rest = _after_metadata(lines)
     title_at = next((i for i, ln in enumerate(rest) if re.match(r"^#\s+\S", ln)), None)
     title = clean_title(_plain(rest[title_at][2:])) if title_at is not None else ""
-    hl = section(rest, "Highlights")
+    hl = any_section(rest, "Highlights")
     highlights, updated = _callouts(hl[0]) if hl else ([], [])
     excerpt_end = hl[1] - 1 if hl else len(rest)
     excerpt = "\n".join(rest[(title_at + 1 if title_at is not None else 0) : excerpt_end]).strip()
@@ -176,4 +193,6 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("raindrop", "Raindrop.io highlights note", (".md", ".markdown"), detect, read)
+READER = SourceReader(
+    "raindrop", "Raindrop.io highlights note", (".md", ".markdown"), detect, read, clues=CLUES
+)

@@ -1,10 +1,11 @@
 """Stage 1: a file in the inbox becomes one Note per capture it holds.
 
 The registry `READERS` lists the source readers (`base.SourceReader`), capture tools first, then
-file types, then the generic markdown reader. For a file, the readers of its type are asked in
-order whether it looks like theirs; the first that says yes reads it. `read_file` never raises
-anything but `CaptureError`, whose message says what is wrong (naming the tool and the line when
-it can) and what to do.
+file types, then the generic markdown reader. For a file, the readers of its type weigh the
+evidence that it is theirs (their default layout, and the clues their tool leaves in any layout:
+`evidence.py`); the one with the most reads it, the generic reader when none has enough.
+`read_file` never raises anything but `CaptureError`, whose message says what is wrong
+(naming the tool and the line when it can) and what to do.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from . import (
 )
 from .base import Document, Item, SourceReader
 from .decode import decode, lenient_frontmatter, split_frontmatter
+from .evidence import CLAIM, LAYOUT, own_schema, weigh
 from .inbox import FAILED_DIR, IGNORED_NAMES, Skipped, scan_inbox
 
 __all__ = [
@@ -101,17 +103,36 @@ def _document(data: bytes, path: Path, readers: list[SourceReader]) -> Document:
     return doc
 
 
-def _choose(doc: Document, readers: list[SourceReader]) -> SourceReader:
-    """The first reader that claims the file; else the last one for its type (the fallback)."""
-    for reader in readers:
+def _evidence(reader: SourceReader, doc: Document) -> tuple[int, list[str]]:
+    """How strongly the file looks like `reader`'s: its layout check plus its clues."""
+    try:
+        layout = bool(reader.detect(doc))
+    except Exception:  # a detector that trips over a strange file just does not claim it
+        layout = False
+    score, found = weigh(reader.clues, doc)
+    return (score + LAYOUT, ["its default layout", *found]) if layout else (score, found)
+
+
+def _choose(doc: Document, readers: list[SourceReader]) -> tuple[SourceReader, str]:
+    """The reader with the most evidence for the file (at least `CLAIM`; ties: the registry's
+    order), else the last one for its type (the fallback); and, when evidence other than the
+    default layout decided, a reason saying which."""
+    fallback = readers[-1]
+    if doc.text and own_schema(doc.frontmatter):
+        return fallback, ""  # triage's own schema: strictly validated by the generic reader
+    best: tuple[int, SourceReader | None, list[str]] = (CLAIM - 1, None, [])
+    for reader in readers[:-1]:
         if reader.binary != (not doc.text):
             continue
-        try:
-            if reader.detect(doc):
-                return reader
-        except Exception:  # a detector that trips over a strange file just does not claim it
-            continue
-    return readers[-1]
+        score, found = _evidence(reader, doc)
+        if score > best[0]:
+            best = (score, reader, found)
+    score, chosen, found = best
+    if chosen is None:
+        return fallback, ""
+    if not doc.text or "its default layout" in found:
+        return chosen, ""
+    return chosen, f"read: recognised as {chosen.label} by {', '.join(found)} (evidence {score})"
 
 
 def _items(reader: SourceReader, doc: Document) -> list[Item]:
@@ -145,10 +166,13 @@ def read_file(
             )
         readers = [r for r in READERS if path.suffix.lower() in r.suffixes] or [generic.READER]
         doc = _document(data, path, readers)
-        reader = _choose(doc, readers)
+        reader, why = _choose(doc, readers)
         if doc.yaml_error is not None and not reader.name:
             raise doc.yaml_error  # hand-written frontmatter in triage's schema stays strictly checked
         items = _items(reader, doc)
+        if why:
+            for item in items:
+                item.reasons.insert(0, why)
         if doc.yaml_error is not None:
             where = f" (line {doc.yaml_error.line})" if doc.yaml_error.line else ""
             for item in items:

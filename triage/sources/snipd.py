@@ -24,7 +24,11 @@ Layout:
     Created with [Snipd](https://www.snipd.com) | ...
 
 Recognised by `from_snipd` / `episode_title` + `show_title` in the frontmatter, or by the
-`## Snips` section with `🎧` time lines.
+`## Snips` section with `🎧` time lines, or by `CLUES` (share.snipd.com links, "Created with
+Snipd"). The older template is read too: `## Episode metadata` as `Key:: value` fields (`Show`,
+`Owner / Host`, `Episode link`, `Episode publish date`, `Export date`) instead of frontmatter,
+`### [04:12] <title>` snips, and transcripts whose speaker label is glued to the words
+(`Speaker 1Richard was...`: Speaker 1 said "Richard was...").
 
 - title: episode_title; author: show_author (the guests are people in the text: entities come
   from the quotes and transcripts); url: episode_url, the share.snipd.com page of the episode —
@@ -44,9 +48,10 @@ from typing import Any
 from ..note import Highlight
 from ..text import strip_inline
 from .base import Document, Item, SourceReader
-from .common import person_names, section
+from .common import person_names
+from .evidence import any_section, body, folder, host, key, labelled
 
-_SNIP = re.compile(r"^###\s+(?:⭐\s*)?(.*)$")
+_SNIP = re.compile(r"^#{3}\s+(?:⭐\s*)?(.*)$")
 _TIME = re.compile(r"^🎧\s*(\d{1,2}(?::\d{2}){1,2})\s*-\s*(\d{1,2}(?::\d{2}){1,2})")
 _SPEAKER = re.compile(r"^\s*(?:>\s*)?[—–-]{1,2}\s*(.+?)\s*$")
 _HTML = re.compile(r"</?(?:details|summary|blockquote|p|br)\b[^>]*>", re.I)
@@ -54,6 +59,18 @@ _LABEL = re.compile(r"^(?:\*\*)?([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}|Speaker \d
 _END = re.compile(r"^Created with \[Snipd\]")
 KEPT = ("show_title", "guests", "mentioned_books", "episode_duration_minutes", "show_url", "snips_count")
 """Snipd's own frontmatter keys kept on the note as they are."""
+
+
+CLUES = (
+    host("share.snipd.com", 3, "snip/|episode/|show/", "Snipd share links"),
+    key("from_snipd", 4, "from_snipd"),
+    key("an episode_title key", 2, "episode_title"),
+    body("`Created with Snipd`", 3, r"Created with \[?Snipd"),
+    body("a Snips heading", 2, r"^#{1,6}\s+Snips\s*$"),
+    body("`🎧` time lines", 2, r"^\W{0,4}🎧"),
+    folder("a Snipd folder", 2, r"snipd"),
+)
+"""The traces a Snipd export leaves in any template (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -98,12 +115,19 @@ def _quote(lines: list[str]) -> tuple[str, str]:
     return strip_inline(" ".join(words)).strip('"“”'), speaker
 
 
+_GLUED = re.compile(r"^(?P<label>Speaker \d{1,2})(?=[A-Z\"“'‘(])")
+"""An older template glues the speaker label to the words: `Speaker 1Richard was...`."""
+
+
 def _transcript(lines: list[str]) -> tuple[list[str], list[str]]:
     """(paragraphs of what was said, without `Name:` speaker labels; the speakers, in order)."""
     paragraphs, speakers = [], []
     for line in lines:
-        text = line.strip()
-        if m := _LABEL.match(text):
+        text = re.sub(r"^\s*(?:>\s?)+", "", line).strip()
+        if m := _GLUED.match(text):
+            speakers.append(m.group("label"))
+            text = text[m.end() :]
+        elif m := _LABEL.match(text):
             speakers.append(strip_inline(m.group(1)))
             text = text[m.end() :]
         if text:
@@ -121,6 +145,8 @@ def _snips(lines: list[str]) -> tuple[list[Highlight], list[str], int]:
         head = _SNIP.match(lines[start])
         tags = re.findall(r"(?<!\S)#([\w/-]+)", head.group(1) if head else "")
         time = next((m.group(1) for ln in block if (m := _TIME.match(ln.strip()))), "")
+        if not time and (at := re.match(r"^\[(\d{1,2}(?::\d{2}){1,2})\]", head.group(1) if head else "")):
+            time = at.group(1)  # an older template: `### [04:12] <snip title>`
         parts = _parts(block)
         quote, speaker = _quote(parts["quote"])
         said, speakers = _transcript(parts["transcript"])
@@ -135,21 +161,43 @@ def _snips(lines: list[str]) -> tuple[list[Highlight], list[str], int]:
     return highlights, content, len(starts)
 
 
+_FIELDS = {
+    "episode_title": ("episode title", "title"),
+    "show_author": ("owner / host", "show author", "host", "author"),
+    "episode_url": ("episode link", "episode url", "link"),
+    "episode_publish_date": ("episode publish date", "publish date", "published"),
+    "episode_export_date": ("export date", "exported"),
+}
+"""Frontmatter key -> the labels an older template writes in `## Episode metadata` instead."""
+
+
+def _stated(doc: Document) -> dict[str, Any]:
+    """The frontmatter's values, else the Episode metadata list's (bullets or `Key:: value`)."""
+    found = any_section(doc.body.split("\n"), "Episode metadata")
+    labels = labelled(found[0] if found else doc.body.split("\n")[:40])
+    out: dict[str, Any] = {}
+    for field, names in _FIELDS.items():
+        value = doc.frontmatter.get(field) or next((labels[n] for n in names if labels.get(n)), None)
+        if value:
+            out[field] = value
+    return out
+
+
 def _meta(doc: Document) -> dict[str, Any]:
-    fm = doc.frontmatter
+    stated = _stated(doc)
     meta: dict[str, Any] = {"platform": "podcast", "format": "podcast"}
     heading = re.search(r"^#\s+(.+?)\s*$", doc.body, re.M)
-    title = strip_inline(str(fm.get("episode_title") or (heading.group(1) if heading else "")))
+    title = strip_inline(str(stated.get("episode_title") or (heading.group(1) if heading else "")))
     if title:
         meta["title"] = title
-    if author := person_names(str(fm.get("show_author") or "")):
+    if author := person_names(strip_inline(str(stated.get("show_author") or ""))):
         meta["author"] = author
-    if str(fm.get("episode_url") or "").startswith("http"):
-        meta["url"] = str(fm["episode_url"]).strip()
-    if fm.get("episode_publish_date"):
-        meta["published_date"] = fm["episode_publish_date"]
-    if fm.get("episode_export_date"):
-        meta["captured_date"] = fm["episode_export_date"]
+    if url := re.search(r"https?://[^\s)\]>]+", str(stated.get("episode_url") or "")):
+        meta["url"] = url.group(0)
+    if stated.get("episode_publish_date"):
+        meta["published_date"] = stated["episode_publish_date"]
+    if stated.get("episode_export_date"):
+        meta["captured_date"] = stated["episode_export_date"]
     return meta
 
 
@@ -162,7 +210,7 @@ def _flat(value: Any) -> bool:
 
 def read(doc: Document) -> list[Item]:
     lines = doc.body.split("\n")
-    found = section(lines, "Snips")
+    found = any_section(lines, "Snips")
     highlights, content, count = _snips(found[0]) if found else ([], [], 0)
     reasons = []
     if not found or not count:
@@ -186,4 +234,4 @@ def read(doc: Document) -> list[Item]:
     ]
 
 
-READER = SourceReader("snipd", "Snipd export", (".md", ".markdown"), detect, read)
+READER = SourceReader("snipd", "Snipd export", (".md", ".markdown"), detect, read, clues=CLUES)

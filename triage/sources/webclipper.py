@@ -13,6 +13,8 @@ starts right after the closing `---`.
 - X posts and threads (`Post by @handle on X`): the placeholder is not a title (the first tweet
   gives it); platform x, format post or thread (tweets are separated by `---`); author `@handle`.
   Replies by other people under `## Comments` are not the author's text: kept in the body only.
+  The newer clipper puts replies after a `---` with no heading: a part that opens with another
+  account's `@handle` (`**Name** @handle · [date](...)`) ends the author's text the same way.
 - Thread Reader App (`Thread by @handle on Thread Reader App`): url `https://x.com/<handle>/status/<id>`,
   platform x, format thread; the page's clutter (`## Enter URL or ID to Unroll`, view counts, `1/`
   numbering, everything from the `• • •` line on) is not content.
@@ -26,6 +28,7 @@ from typing import Any
 from ..note import PROPERTY_ORDER, Highlight
 from .base import Document, Item, SourceReader
 from .common import original_url, page_format, plain, tool_extra, wikilink_names
+from .evidence import Clue, folder, key
 
 _OWN_KEYS = set(PROPERTY_ORDER) - {"author", "tags"}
 _X_POST = re.compile(r"^(?:Post|Thread) by @([A-Za-z0-9_]{1,30}) on (?:X|Twitter)$", re.I)
@@ -45,6 +48,20 @@ _TRA_CLUTTER = re.compile(
 )
 _TRA_END = re.compile(r"^\s*•\s*•\s*•\s*$")
 _NUMBER = re.compile(r"^(\s*)\d{1,3}\s*/\s*(?:\d{1,3}\s+)?(?=\S)")
+
+
+CLUES = (
+    key("a clippings tag", 2, "tags", r"\bclippings\b"),
+    Clue(
+        "`source` and `created` keys",
+        2,
+        test=lambda d: "source" in d.frontmatter and "created" in d.frontmatter,
+    ),
+    key("a `published` key", 1, "published"),
+    key("a `description` key", 1, "description"),
+    folder("a Clippings folder", 2, r"clippings"),
+)
+"""The traces the Web Clipper's templates leave (see `evidence`)."""
 
 
 def detect(doc: Document) -> bool:
@@ -90,11 +107,28 @@ def _authors(value: Any) -> list[str]:
     return out
 
 
-def _before_comments(body: str) -> str:
-    """The author's part of an X clip: up to `## Comments`, without the rule before it."""
+_REPLY_HEAD = re.compile(
+    r"^\s*(?:>\s*)?(?:!\[[^\]]*\]\([^)]*\)\s*)?(?:\*\*|\[)?[^@\n]{0,60}?(?:\*\*|\]\([^)]*\))?\s*"
+    r"\[?@(?P<handle>[A-Za-z0-9_]{1,30})\b"
+)
+
+
+def _reply_at(lines: list[str], start: int, handle: str) -> bool:
+    """Whether the part starting at `start` (after a `---`) is somebody else's post: its first line
+    names another @handle as its author (`**Name** @handle · [date](...)`)."""
+    first = next((ln for ln in lines[start:] if ln.strip()), "")
+    m = _REPLY_HEAD.match(first)
+    byline = "·" in first or "**" in first or re.search(r"(?:x|twitter)\.com/\w+/status/", first)
+    return bool(m and byline and handle and m.group("handle").lower() != handle.lower())
+
+
+def _before_comments(body: str, handle: str = "") -> str:
+    """The author's part of an X clip: up to `## Comments`, or up to the first `---` part that
+    another account wrote (the newer clipper puts replies there with no heading), without the
+    rule before it."""
     lines = body.split("\n")
     for i, line in enumerate(lines):
-        if _COMMENTS.match(line):
+        if _COMMENTS.match(line) or (_RULE.match(line) and _reply_at(lines, i + 1, handle)):
             lines = lines[:i]
             break
     while lines and (not lines[-1].strip() or _RULE.match(lines[-1])):
@@ -144,7 +178,7 @@ def read(doc: Document) -> list[Item]:
         meta.update(platform="x", format="thread", title=None)
     elif post or x_url:
         handle = post.group(1) if post else x_url.group(1) if x_url else ""
-        text = _before_comments(text)
+        text = _before_comments(text, handle)
         meta.update(platform="x", format="thread" if _tweets(text) > 1 else "post")
         if post:
             meta["title"] = None  # the first tweet says what it is about (infer_title)
@@ -166,4 +200,4 @@ def read(doc: Document) -> list[Item]:
     return [Item(body=doc.body, content=content, meta=meta, extra=extra, highlights=highlights)]
 
 
-READER = SourceReader("webclipper", "Obsidian Web Clipper", (".md", ".markdown"), detect, read)
+READER = SourceReader("webclipper", "Obsidian Web Clipper", (".md", ".markdown"), detect, read, clues=CLUES)
