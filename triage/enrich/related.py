@@ -68,7 +68,8 @@ SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
 QUERY_TERMS = 20  # distinctive words in the index query
 CANDIDATES = 40  # notes the index query returns
-COMMON = 0.2  # a word in more than this share of the notes is not distinctive
+COMMON = 0.2  # a word in more than this share of the notes is not distinctive...
+FEW = 5  # ...unless it is in this many notes or fewer (in a vault of 4 notes, a word 2 share counts)
 RARE_ENTITY = 100  # entities in more notes than this do not bring candidates (they still score)
 ENTITY_CANDIDATES = 20
 
@@ -346,7 +347,8 @@ class Relater:
         return self.df
 
     def _candidates(self, q: Profile, vq: dict[str, float], df: dict[str, int], n: int) -> list[str]:
-        distinctive = [t for t in sorted(vq, key=lambda t: -vq[t]) if 0 < df.get(t, 0) <= COMMON * n + 1]
+        most = max(COMMON * n, FEW) + 1
+        distinctive = [t for t in sorted(vq, key=lambda t: -vq[t]) if 0 < df.get(t, 0) <= most]
         words = [q.words.get(t, t) for t in distinctive[:QUERY_TERMS]]
         paths = candidates(self.db, words, CANDIDATES)
         sharing = {
