@@ -14,7 +14,7 @@ headline). A first backlog is about 100 captures, so the vaults here hold 100 no
   `triage.enrich.discover.suggest` on each 100-note vault and on all 300; purity (share of each
   suggestion's notes from its majority section, weighted by size) and coverage (share of notes in a
   suggestion) against TF-IDF + k-means told k = 5 (every note in a cluster).
-- kpcrowd-500n related notes (`related_quality.py`: 500 stories, one vault) and the seeds (003 and
+- kpcrowd-500n discovery (all 500 stories, and five 100-story vaults) and related notes (`related_quality.py`: 500 stories, one vault) and the seeds (003 and
   001, two write-ups of one podcast, must be linked) in the full measure, so neither falls.
 
 `measure(data, nlp, fast)` returns triage's figures (`connections.*`); `fast` uses the first draw's
@@ -207,6 +207,35 @@ def bench_discovery(docs, fast: bool) -> dict[str, float]:
     }
 
 
+def bench_kpcrowd_discovery(data: Path) -> dict[str, float]:
+    """Discovery on kpcrowd-500n (10 categories): all 500 stories as quality.py's bench_discovery
+    does, and five disjoint 100-story vaults (about 10 a category: harder than bbc's 20)."""
+    import quality
+
+    from triage.enrich.discover import suggest
+
+    docs = [
+        (f"kp{i:03d}", c, "\n".join([h, *b])) for i, (c, h, b, _) in enumerate(quality.kp_docs(data, None))
+    ]
+    order = docs[:]
+    random.Random(DRAWS[0]).shuffle(order)
+    sets = [(f"vault {i + 1}", order[i * VAULT : (i + 1) * VAULT]) for i in range(len(order) // VAULT)]
+    rows, out = [], {}
+    for label, vault in [*sets, (f"all {len(docs)}", docs)]:
+        cat_of = {f"notes/{d}.md": c for d, c, _ in vault}
+        found = suggest([(f"notes/{d}.md", t) for d, _, t in vault])
+        groups = [[cat_of[p] for p in s.notes] for s in found]
+        rows.append([label, len(found), purity(groups), sum(map(len, groups)) / len(vault)])
+    table(
+        "Topic discovery, kpcrowd-500n, taxonomy `topics: {}`",
+        ["notes", "suggestions", "purity", "coverage"],
+        rows,
+    )
+    out["connections.kpcrowd_discovery_purity"] = float(rows[-1][2])
+    out["connections.kpcrowd_discovery_coverage"] = float(rows[-1][3])
+    return out
+
+
 def bench_kpcrowd(data: Path, nlp) -> dict[str, float]:
     """kpcrowd-500n related notes and the seeds, through related_quality.py."""
     import quality  # benchmarks/quality.py: its table and kp_docs
@@ -230,6 +259,7 @@ def measure(data: Path, nlp, fast: bool) -> dict[str, float]:
     try:
         out = bench_related(docs, nlp, fast, tmp)
         out |= bench_discovery(docs, fast)
+        out |= bench_kpcrowd_discovery(data)
         if not fast:
             out |= bench_kpcrowd(data, nlp)
     finally:

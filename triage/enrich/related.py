@@ -21,7 +21,10 @@ The similarity of two notes is a weighted sum of four features, each between 0 a
 and half beat either alone; entities and topics (from a taxonomy that does not fit the news) only added
 wrong links, so their weight is 0 (entities keep 0.2 in a small vault's lexical score, as measured
 before the space); shared entities and topics are still named in the reasons, and rare shared entities
-still bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR`
+still bring candidates. `LEXICAL_FLOOR` 0.08 (0.1 before) was set on bbc-dev vaults of 100 notes
+(`benchmarks/connections_quality.py`): a first backlog linked 58% of its notes at 0.1, 0.08 links
+over 70% still above TF-IDF cosine's precision at the same coverage. A note links at most `related_max`
+notes whose similarity is the floor (`FLOOR`
 with a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` (`LEXICAL_RELATIVE`)
 times the best one's, most related first; a capture unlike anything in the vault links nothing.
 
@@ -30,7 +33,8 @@ Two notes are probably the same story (`same_story_reason`) when their URLs are 
 and their text similarity is at least `SAME_PEOPLE_TEXT`. A same-story note is always linked, first.
 
 Candidates (never the whole vault): the `CANDIDATES` notes the search index ranks best for the note's
-most distinctive words, the notes sharing its rarest entities, the notes with its URL, and the notes
+most distinctive words (in at most `COMMON` of the notes, or at most `FEW` notes in a small vault), the
+notes sharing its rarest entities, the notes with its URL, and the notes
 written earlier in the same run (not in the index yet). Scoring them in the semantic space costs one
 small product each; only fitting the space again (when the vault has grown by a quarter) reads notes
 beyond the candidates (`latent.SAMPLE` at most).
