@@ -170,7 +170,9 @@ def operating_points(features, order, cat, texts) -> list[list[object]]:
     return rows
 
 
-def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> None:
+def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> dict[str, float]:
+    """Prints the tables; returns triage's kpcrowd figures (precision, linking) and whether the seeds
+    003 and 001 are linked in every order (seeds: 1.0, 0.0; NaN without seeds)."""
     global SEEDS
     SEEDS = data.parent / "seeds"
     docs = kp_docs(data, limit)
@@ -256,18 +258,20 @@ def bench_related(data: Path, nlp, limit: int | None, table, kp_docs) -> None:
             ],
             rows,
         )
-        bench_seeds(tmp, nlp, table)
+        seeds = bench_seeds(tmp, nlp, table)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return {"precision": p, "linking": c, "seeds": seeds}
 
 
-def bench_seeds(tmp: Path, nlp, table) -> None:
+def bench_seeds(tmp: Path, nlp, table) -> float:
+    """1.0 when seed 003 and seed 001 are linked in every order, 0.0 if not, NaN without seeds."""
     root_dir = Path(__file__).resolve().parent.parent
     seeds = sorted((SEEDS).glob("*.txt"))
     examples = sorted((root_dir / "examples" / "inbox").iterdir())
     if not seeds:
         print("\n(no seeds in ../shared/seeds: seed checks skipped)")
-        return
+        return float("nan")
     orders = {
         "examples, then seeds 000-004": [*examples, *seeds],
         "seeds 004-000, then examples": [*reversed(seeds), *examples],
@@ -297,3 +301,4 @@ def bench_seeds(tmp: Path, nlp, table) -> None:
         ["order", "003-001 linked", "same story", "seed-example links", "to tinyvec/local-first"],
         rows,
     )
+    return float(all(r[1] for r in rows))

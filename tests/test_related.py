@@ -46,6 +46,21 @@ day before, bake in a covered pot at 250 degrees, and take the lid off for the l
 """
 
 
+MATCH_1 = """# Harrow Town win the derby in the rain
+
+Harrow Town beat Kelmscott Rovers 2-1 on Saturday. Their striker Dan Okafor scored twice in the
+second half, once from a penalty, and the home fans sang through the rain until the final whistle.
+The coach said the win keeps them third in the league with six matches of the season left.
+"""
+
+MATCH_2 = """# Kelmscott Rovers sack their manager after a fifth defeat
+
+Kelmscott Rovers dismissed Pat Mullan on Monday. The club has lost five league games in a row, and
+the board said a new coach would be named before the next match. Supporters had called for change
+since the derby, when a late penalty decided a game the side had led at half time.
+"""
+
+
 def notes_by_title(ws):
     return {r.title: r for r in load_notes(ws.vault)}
 
@@ -273,6 +288,26 @@ def test_related_command(tmp_path, nlp):
     res = runner.invoke(cli, [*args, "no such note"])
     assert res.exit_code == 2
     assert "Error: no note matches 'no such note'" in res.output
+
+
+@pytest.mark.nlp
+def test_in_a_vault_of_four_notes_a_word_two_notes_share_still_finds_the_other(tmp_path, nlp):
+    """A word in 2 of 4 notes is in over COMMON of them: it must still bring candidates (before,
+    `triage related` found nothing in a vault this small: only shared rare entities brought any)."""
+    ws = make_workspace(tmp_path / "ws")
+    for name, text in (("a.md", HEAT_1), ("b.md", BREAD), ("c.md", MATCH_1)):
+        drop(ws, name, text)
+    run(ws, now=NOW, nlp=nlp)
+    drop(ws, "d.md", MATCH_2)
+    run(ws, now=NOW, nlp=nlp)  # a second run: c is in the index, not in the run's batch
+    notes = {r.get("original_filename"): r for r in load_notes(ws.vault)}
+    assert links(notes["d.md"]) == [notes["c.md"].stem]
+    args = ["-w", str(ws.root), "related", "--vault", str(ws.vault), "--json"]
+    found = {
+        k: [r["note"] for r in json.loads(CliRunner().invoke(cli, [*args, notes[k].stem]).output)["related"]]
+        for k in notes
+    }
+    assert found == {"a.md": [], "b.md": [], "c.md": [notes["d.md"].stem], "d.md": [notes["c.md"].stem]}
 
 
 def test_find_note_says_when_a_name_is_ambiguous(tmp_path):

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import ast
 import difflib
 import json
+import random
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from triage.cli import cli
 from triage.config import parse_taxonomy
+from triage.enrich import discover
 from triage.enrich.discover import suggest
+from triage.errors import LockedError
+from triage.lock import locked
 from triage.pipeline import reindex, run, validate
 from triage.suggestions import append_topic
 from triage.vault.catalog import load_notes
@@ -74,6 +80,73 @@ def test_suggestions_never_reuse_a_taken_id():
 
 def test_too_few_notes_give_no_suggestion():
     assert suggest(notes_of()[:6]) == []
+
+
+POOLS = {
+    "sail": [
+        *"mainsail jib tide tack reef heel crew harbour mooring anchor keel rudder helm".split(),
+        "gust",
+        "squall",
+    ],
+    "bread": "dough loaf crust flour yeast starter proof knead oven bake rye crumb sourdough levain".split(),
+    "garden": [
+        *"compost seedling mulch soil weeds prune roses tomato beds sow harvest trowel".split(),
+        "hedge",
+        "lawn",
+    ],
+    "chess": "pawn bishop rook knight castling checkmate gambit endgame opening grandmaster blitz".split(),
+}
+FILLERS = [f"w{a}{b}" for a in "abcdefgh" for b in "abcdefgh"]  # words every theme uses
+
+
+def backlog(n: int, seed: int) -> list[tuple[str, str]]:
+    """A first backlog: n notes on four themes, each with 4 of its theme's words among 8 fillers."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        theme = list(POOLS)[i % len(POOLS)]
+        words = rng.sample(POOLS[theme], 4) + rng.sample(FILLERS, 8)
+        rng.shuffle(words)
+        out.append((f"notes/{theme}-{i:03d}.md", " ".join(words) + "."))
+    return out
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_first_backlog_is_mostly_suggested_and_pure(seed):
+    found = suggest(backlog(60, seed))
+    groups = [[p.split("/")[1].split("-")[0] for p in s.notes] for s in found]
+    members = sum(map(len, groups))
+    assert members >= 54  # (45 and 44 before: 50 directions for 60 notes, nobody left out joined)
+    assert sum(max(g.count(t) for t in set(g)) for g in groups) >= 0.9 * members
+
+
+def test_directions_follow_the_vault_and_left_out_notes_join_a_clear_group():
+    assert discover.dims(100) == 20 and discover.dims(500) == discover.DIMS == 50 and discover.dims(3) == 2
+    import numpy as np
+
+    together = np.full((8, 8), 0.1)
+    together[:3, :3] = together[3:6, 3:6] = 1.0
+    together[6, :3] = together[:3, 6] = 0.55  # with the first group in over half the runs: joins
+    together[7, 3:6] = together[3:6, 7] = 0.45  # with the second in under half: stays out
+    assert discover._attach(together, [[0, 1, 2], [3, 4, 5]]) == [[0, 1, 2, 6], [3, 4, 5]]
+    assert discover._attach(together, []) == []
+
+
+def test_suggestions_do_not_import_the_pipeline_and_share_its_lock(tmp_path):
+    import triage.suggestions
+
+    source = Path(triage.suggestions.__file__).read_text(encoding="utf-8")
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    }
+    assert "pipeline" not in imported and "triage.pipeline" not in imported
+    ws = make_workspace(tmp_path)
+    with locked(ws), pytest.raises(LockedError), locked(ws):
+        pass
+    with locked(ws):  # released
+        pass
 
 
 def test_empty_taxonomy_is_valid():

@@ -1,6 +1,6 @@
 """The run, in the order it happens. Each step is a function of its own module:
 
-    lock the workspace                          filelock        (a second run exits at once)
+    lock the workspace                          lock.locked     (a second run exits at once)
     scan the inbox (probe young files)          sources.inbox.scan_inbox
     read the vault's catalog                    vault.catalog.load_catalog
   phase 1: read and enrich every capture
@@ -32,19 +32,18 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from filelock import FileLock, Timeout
 from jinja2 import Environment
 from pydantic import ValidationError
 
 from .config import Workspace, load_vocabulary
 from .enrich.classify import classify
 from .enrich.state import lexicon, relater, topic_model
-from .errors import CaptureError, LockedError
+from .errors import CaptureError
+from .lock import locked
 from .note import PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
 from .outcome import _done_with, _fail, apply_merged, apply_update, archive, ws_tmp
 from .report import Report
@@ -74,24 +73,6 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("triage")
-
-
-@contextmanager
-def locked(ws: Workspace) -> Iterator[None]:
-    """Hold the workspace lock (an OS lock: a killed run's lock goes with its process), or raise
-    LockedError at once if another run holds it."""
-    ws.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(ws.state_dir / "run.lock"), timeout=0)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise LockedError(
-            f"another triage run is using {ws.root}", "wait for it to finish; this run changed nothing"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 def run(

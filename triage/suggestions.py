@@ -23,9 +23,12 @@ from pathlib import Path
 from .config import SETTINGS_DIR, Taxonomy, Workspace, default_text, load_vocabulary, parse_taxonomy
 from .enrich.discover import VERSION, Suggestion, from_json, suggest, to_json
 from .errors import ConfigError, TriageError
+from .lock import locked
+from .status import failed_captures
 from .vault.catalog import Record, capture_text, load_notes
 from .vault.pages import topic_page
-from .vault.render import wikilink
+from .vault.refresh import refresh_pages
+from .vault.render import make_env, wikilink
 from .vault.writer import VaultWriter, written_sha256
 from .vault.yamlio import YAMLProblem, dump_properties, safe_load_mapping
 
@@ -176,10 +179,6 @@ def give_topic(text: str, tid: str, label: str, taxonomy: Taxonomy) -> str | Non
 
 def accept(ws: Workspace, tid: str, label: str | None = None) -> Accepted:
     """Add suggestion `tid` to the taxonomy and give it to its unedited notes; see the module doc."""
-    from .pipeline import locked, refresh_pages
-    from .status import failed_captures
-    from .vault.render import make_env
-
     with locked(ws):
         taxonomy, rules = load_vocabulary(ws)
         if tid in taxonomy.topics:

@@ -5,15 +5,17 @@ Method (chosen by measurement on kpcrowd-500n, see docs/quality.md):
 1. Features: the words `learn.feature_words` keeps (stop words dropped, plurals folded) plus
    adjacent word pairs, kept when at least 2 notes and at most 30% of them use the word (the
    MAX_VOCAB most widely used of those); weighted log(1 + count) x idf, each note scaled to length 1.
-2. Latent semantic analysis: the notes projected on the 50 strongest directions (randomized SVD,
-   numpy).
+2. Latent semantic analysis: the notes projected on their `dims(n)` strongest directions (a fifth
+   of the notes, at most 50: 20 for 100 notes; randomized SVD, numpy).
 3. Consensus k-means: k-means (9 values of k from n / (6 x MIN) to n / (2 x MIN), where MIN is
    the smallest group kept, below: k = 8, 10, ..., 24 for 500 notes or more; 6 seeds each;
    k-means++ with fixed seeds); for each pair of notes, the share of runs that put them together.
 4. Groups: repeatedly, the note with the most partners it shares at least 60% of runs with, and those
    partners, form a group (notes already grouped are skipped). Groups under MIN_SIZE notes (5, or
-   2% of the notes) are dropped: a suggestion is a clear, repeated theme, not a guess; notes in no
-   group stay unsuggested. At most MAX_SUGGESTIONS, largest first.
+   2% of the notes) are dropped: a suggestion is a clear, repeated theme, not a guess. At most
+   MAX_SUGGESTIONS, largest first. Then each note left out joins the group whose notes it was put
+   with in at least `ATTACH` (half) of the runs on average, if any (`_attach`); the others stay
+   unsuggested.
 5. Each group is named by its most characteristic words and word pairs (frequent in the group, rare
    outside it; used by at most 60% of all the notes): the label is the first three, the keywords
    the first eight. Its id is the slug of
@@ -36,15 +38,17 @@ from typing import Any
 from ..text import slugify
 from .learn import feature_words
 
-DIMS = 50
+DIMS = 50  # at most; `dims(n)`: a fifth of the notes below 250
+DIMS_SHARE = 0.2
 SEEDS = 6
 TOGETHER = 0.6
+ATTACH = 0.5
 MIN_SIZE_SHARE = 0.02
 MIN_SIZE = 5
 MAX_SUGGESTIONS = 12
 MAX_NOTES = 2000
 MAX_VOCAB = 4000
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
@@ -61,6 +65,12 @@ def features(text: str) -> Counter[str]:
     out: Counter[str] = Counter(words)
     out.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a != b)
     return out
+
+
+def dims(notes: int) -> int:
+    """LSA directions for `notes` notes: a fifth of them, at most `DIMS` (100 notes: 20). A small
+    vault projected on 50 directions keeps nearly all its noise, and k-means splits its themes."""
+    return max(2, min(DIMS, round(DIMS_SHARE * notes)))
 
 
 def suggest(notes: Sequence[tuple[str, str]], taken: Sequence[str] = ()) -> list[Suggestion]:
@@ -89,7 +99,7 @@ def suggest(notes: Sequence[tuple[str, str]], taken: Sequence[str] = ()) -> list
             if j is not None:
                 x[i, j] = math.log1p(c) * idf[j]
     x /= np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-12)
-    z = _lsa(x, DIMS)
+    z = _lsa(x, dims(n))
     z /= np.maximum(np.linalg.norm(z, axis=1, keepdims=True), 1e-12)
     min_size = max(MIN_SIZE, math.ceil(MIN_SIZE_SHARE * n))
     lo = max(3, round(n / (6 * min_size)))
@@ -102,7 +112,7 @@ def suggest(notes: Sequence[tuple[str, str]], taken: Sequence[str] = ()) -> list
             together += labels[:, None] == labels[None, :]
             runs += 1
     together /= max(runs, 1)
-    groups = _groups(together, min_size)[:MAX_SUGGESTIONS]
+    groups = _attach(together, _groups(together, min_size)[:MAX_SUGGESTIONS])
     # Names may use words up to 60% of the notes use (a theme bigger than 30% keeps its own words).
     nameable = {w for w, d in df.items() if 2 <= d <= 0.6 * n}
     used = set(taken)
@@ -185,6 +195,25 @@ def _groups(together: Any, min_size: int) -> list[list[int]]:
         free[members] = False
         out.append(sorted(int(i) for i in members))
     return sorted(out, key=lambda g: (-len(g), g[0]))
+
+
+def _attach(together: Any, groups: list[list[int]]) -> list[list[int]]:
+    """Each note left out joins the group it was put with in the most runs on average, when that is
+    at least `ATTACH` of the runs (a note between two themes, or on none, stays out)."""
+    import numpy as np
+
+    if not groups or ATTACH >= 1:
+        return groups
+    grouped = {i for g in groups for i in g}
+    out = [list(g) for g in groups]
+    for i in range(together.shape[0]):
+        if i in grouped:
+            continue
+        share = [float(np.mean(together[i, g])) for g in groups]
+        best = int(np.argmax(share))
+        if share[best] >= ATTACH:
+            out[best].append(i)
+    return [sorted(g) for g in out]
 
 
 def _key_phrases(

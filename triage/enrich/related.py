@@ -21,7 +21,10 @@ The similarity of two notes is a weighted sum of four features, each between 0 a
 and half beat either alone; entities and topics (from a taxonomy that does not fit the news) only added
 wrong links, so their weight is 0 (entities keep 0.2 in a small vault's lexical score, as measured
 before the space); shared entities and topics are still named in the reasons, and rare shared entities
-still bring candidates. A note links at most `related_max` notes whose similarity is the floor (`FLOOR`
+still bring candidates. `LEXICAL_FLOOR` 0.08 (0.1 before) was set on bbc-dev vaults of 100 notes
+(`benchmarks/connections_quality.py`): a first backlog linked 58% of its notes at 0.1, 0.08 links
+over 70% still above TF-IDF cosine's precision at the same coverage. A note links at most `related_max`
+notes whose similarity is the floor (`FLOOR`
 with a semantic space, `LEXICAL_FLOOR` without) or more and at least `RELATIVE` (`LEXICAL_RELATIVE`)
 times the best one's, most related first; a capture unlike anything in the vault links nothing.
 
@@ -30,7 +33,8 @@ Two notes are probably the same story (`same_story_reason`) when their URLs are 
 and their text similarity is at least `SAME_PEOPLE_TEXT`. A same-story note is always linked, first.
 
 Candidates (never the whole vault): the `CANDIDATES` notes the search index ranks best for the note's
-most distinctive words, the notes sharing its rarest entities, the notes with its URL, and the notes
+most distinctive words (in at most `COMMON` of the notes, or at most `FEW` notes in a small vault), the
+notes sharing its rarest entities, the notes with its URL, and the notes
 written earlier in the same run (not in the index yet). Scoring them in the semantic space costs one
 small product each; only fitting the space again (when the vault has grown by a quarter) reads notes
 beyond the candidates (`latent.SAMPLE` at most).
@@ -60,7 +64,7 @@ log = logging.getLogger("triage")
 WEIGHTS = {"text": 0.5, "latent": 0.5, "entities": 0.0, "topics": 0.0}
 LEXICAL_WEIGHTS = {"text": 0.8, "latent": 0.0, "entities": 0.2, "topics": 0.0}  # without a semantic space
 FLOOR = 0.37  # with a semantic space (`latent.py`)
-LEXICAL_FLOOR = 0.1  # without one (a vault under latent.MIN_NOTES notes): the score is the text cosine
+LEXICAL_FLOOR = 0.08  # without one (a vault under latent.MIN_NOTES notes): the score is the text cosine
 RELATIVE = 0.9  # a link below the first must score at least this share of the first's score
 LEXICAL_RELATIVE = 0.85
 SAME_TEXT = 0.8
@@ -68,7 +72,8 @@ SAME_PEOPLE_TEXT = 0.35
 MAX_CHARS = 30_000
 QUERY_TERMS = 20  # distinctive words in the index query
 CANDIDATES = 40  # notes the index query returns
-COMMON = 0.2  # a word in more than this share of the notes is not distinctive
+COMMON = 0.2  # a word in more than this share of the notes is not distinctive...
+FEW = 5  # ...unless it is in this many notes or fewer (in a vault of 4 notes, a word 2 share counts)
 RARE_ENTITY = 100  # entities in more notes than this do not bring candidates (they still score)
 ENTITY_CANDIDATES = 20
 
@@ -346,7 +351,8 @@ class Relater:
         return self.df
 
     def _candidates(self, q: Profile, vq: dict[str, float], df: dict[str, int], n: int) -> list[str]:
-        distinctive = [t for t in sorted(vq, key=lambda t: -vq[t]) if 0 < df.get(t, 0) <= COMMON * n + 1]
+        most = max(COMMON * n, FEW) + 1
+        distinctive = [t for t in sorted(vq, key=lambda t: -vq[t]) if 0 < df.get(t, 0) <= most]
         words = [q.words.get(t, t) for t in distinctive[:QUERY_TERMS]]
         paths = candidates(self.db, words, CANDIDATES)
         sharing = {
