@@ -88,5 +88,15 @@ def test_the_committed_ledger_covers_every_family():
     measured = {name.split(".")[0] for name in baseline["figures"]}
     for name, entry in baseline["figures"].items():
         assert entry["floor"] <= entry["value"], name
-    required = {"insights", "news", "entities", "topics", "discovery", "related", "teleology", "readers"}
+    required = {
+        "insights",
+        "news",
+        "entities",
+        "topics",
+        "discovery",
+        "connections",
+        "teleology",
+        "tier",
+        "readers",
+    }
     assert required <= measured, f"no floor for: {sorted(required - measured)}"
