@@ -28,7 +28,7 @@ cuts the reader's reviewed notes taught (`learned_cuts`); then two caps:
 Learning: a reviewed note's `triage_reasons` keeps the substance triage computed ("substance
 0.47"); its `signal_tier` is the reader's verdict. For each cut between two tiers, the score that
 puts the fewest reviewed notes on the wrong side wins, pulled toward the rules.yaml cut while the
-examples are few (`learned_cuts`). Reasons say which cut came from where.
+examples are few (the rules.yaml cut counts as `PRIOR_WEIGHT` notes: `learned_cuts`). Reasons say which cut came from where.
 """
 
 from __future__ import annotations
@@ -51,7 +51,8 @@ SPECIFIC_FULL = 10.0
 LONG_WORDS = 2500
 CUES_FULL = 4
 PRIOR_WEIGHT = 3.0
-"""How many reviewed notes the rules.yaml cut counts as, when the reader's notes move a cut."""
+"""How many reviewed notes the rules.yaml cut counts as: it takes more than this many on its wrong
+side to move it."""
 MIN_SENTENCE_WORDS = 6
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
@@ -153,8 +154,9 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
 def learned_cuts(reviewed: Iterable[tuple[float, str]], rules: Rules) -> dict[str, tuple[float, int]]:
     """Tier -> (its lowest substance score, reviewed notes that taught it) for every tier of a
     `tier_rules` rule with a `min_score`, from (substance triage computed, the reader's tier) of
-    reviewed notes. A cut moves to the score that puts the fewest of them on the wrong side, the
-    rules.yaml cut counting as `PRIOR_WEIGHT` notes; tiers nobody reviewed around keep theirs."""
+    reviewed notes. A cut moves to the score that puts the fewest of them on the wrong side of it;
+    the rules.yaml cut counts as `PRIOR_WEIGHT` notes (moving it costs that much), and of equally
+    good cuts the nearest to it wins. A higher tier's cut is never below a lower tier's."""
     rank = {t: i for i, t in enumerate(rules.tiers)}
     pairs = [(s, rank[t]) for s, t in reviewed if t in rank]
     out: dict[str, tuple[float, int]] = {}
@@ -164,17 +166,19 @@ def learned_cuts(reviewed: Iterable[tuple[float, str]], rules: Rules) -> dict[st
         r = rank[rule.tier]
         above = [s for s, t in pairs if t <= r]  # the reader put these at this tier or higher
         below = [s for s, t in pairs if t > r]
-        if not above and not below:
-            out[rule.tier] = (rule.min_score, 0)
-            continue
-        candidates = sorted({rule.min_score, *(s for s in above), *(s + 0.001 for s in below)})
+        candidates = sorted({rule.min_score, *above, *(round(s + 0.001, 3) for s in below)})
 
-        def cost(cut: float) -> float:
+        def cost(cut: float, default: float = rule.min_score) -> tuple[float, float]:
             wrong = sum(s < cut for s in above) + sum(s >= cut for s in below)
-            return wrong + PRIOR_WEIGHT * abs(cut - rule.min_score) / 0.1
+            return wrong + (PRIOR_WEIGHT if cut != default else 0.0), abs(cut - default)
 
-        best = min(candidates, key=lambda c: (cost(c), abs(c - rule.min_score)))
-        out[rule.tier] = (round(best, 3), len(above) + len(below))
+        out[rule.tier] = (round(min(candidates, key=cost), 3), len(above) + len(below))
+    floor = 0.0
+    for t in reversed(rules.tiers):  # lowest tier first
+        if t in out:
+            cut, taught = out[t]
+            out[t] = (max(cut, floor), taught)
+            floor = out[t][0]
     return out
 
 
@@ -230,12 +234,17 @@ def assign_tier(
     sub = substance(note, rules, count)
     cuts = cuts or {}
     tier, why = rules.tier_default, "below every cut"
+    taught_notes: list[str] = []  # higher tiers the reader's cuts kept this note out of
     for rule in rules.tier_rules:
         cut, taught = cuts.get(rule.tier, (rule.min_score, 0))
         if rule.min_score <= 0:
             cut = 0.0
         if rule.formats and note.format not in rule.formats:
             continue
+        if taught and cut > sub.score >= rule.min_score > 0:
+            taught_notes.append(
+                f"below the {rule.tier} cut {cut:.2f} your {taught} reviewed notes taught (rules.yaml: {rule.min_score:.2f})"
+            )
         if (
             sub.score >= cut
             and note.words >= rule.min_words
@@ -253,6 +262,8 @@ def assign_tier(
                 conds.append(f"argued (claims backed by evidence ≥ {rule.min_argument:.2f})")
             why = ", ".join(conds)
             break
+    if taught_notes:
+        why += "; " + "; ".join(taught_notes)
     reason = f"substance {sub.score:.2f} {why}: {sub.explain(note.words)}"
     capped = tier
     if note.words < rules.tier_thin_words:

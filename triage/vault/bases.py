@@ -61,7 +61,7 @@ def tier_rank_formula(tiers: list[str]) -> str:
     """A Bases expression: the index of `signal_tier` in `tiers`, len(tiers) for anything else."""
     expr = str(len(tiers))
     for i, t in reversed(list(enumerate(tiers))):
-        expr = f"if(signal_tier == {_q(t)}, {i}, {expr})"
+        expr = f"if(signal_tier == {json.dumps(t)}, {i}, {expr})"
     return expr
 
 
@@ -88,7 +88,7 @@ def render_base(rules: Rules) -> str:
         "# Delete it to get triage's current version back on the next run.",
         "filters:",
         "  and:",
-        f"    - {_q(f'file.inFolder({_q(NOTES_FOLDER)})')}",
+        f"    - {_q(f'file.inFolder({json.dumps(NOTES_FOLDER)})')}",
         "formulas:",
         f"  tier_rank: {_q(tier_rank_formula(rules.tiers))}",
         "properties:",

@@ -93,7 +93,7 @@ def tier_sort(tiers: list[str]) -> str:
     return f"{ranks} {len(tiers)}{')' * len(tiers)} ASC, captured_date DESC"
 
 
-def by_tier(items: list[Item], tiers: list[str]) -> list[Item]:
+def tier_first_order(items: list[Item], tiers: list[str]) -> list[Item]:
     """Highest tier first (the order of `tiers` in rules.yaml), then newest first, then file name;
     a tier rules.yaml does not list comes last."""
     rank = {t: i for i, t in enumerate(tiers)}
@@ -153,7 +153,7 @@ def build_pages(
         by_tier[str(r.get("signal_tier", ""))].append(item)
         by_platform[str(r.get("platform", "unknown"))].append(item)
     items = _sorted(list(items_of.values()))
-    review = by_tier([i for i in items if i.status == "triaged"], rules.tiers)
+    review = tier_first_order([i for i in items if i.status == "triaged"], rules.tiers)
     untopiced = _sorted([items_of[r.path] for r in notes if not r.strings("topics")])
 
     pages: dict[str, str] = {}
@@ -169,7 +169,7 @@ def build_pages(
     ) -> None:
         if wanted is not None and not wanted(path):
             return
-        ordered = by_tier(entries, rules.tiers) if tier_first else _sorted(entries)
+        ordered = tier_first_order(entries, rules.tiers) if tier_first else _sorted(entries)
         sort = tier_sort(rules.tiers) if tier_first else "captured_date DESC"
         pages[path] = env.get_template("list.md.j2").render(
             title=title, intro=intro, items=ordered, dataview=dataview, same_story=pairs or [], sort=sort
