@@ -107,7 +107,12 @@ def parsed() -> dict[str, Any]:
 
 def test_valid_yaml_with_the_views_a_reader_works_the_queue_with():
     base = parsed()
-    assert [v["name"] for v in base["views"]] == ["To review", "By teleology", "Recent captures", "Same story"]
+    assert [v["name"] for v in base["views"]] == [
+        "To review",
+        "By teleology",
+        "Recent captures",
+        "Same story",
+    ]
     assert all(v["type"] == "table" for v in base["views"])
 
 
@@ -165,7 +170,9 @@ def test_filters_select_what_they_say(golden_notes):
     assert dates == sorted(dates, reverse=True)
 
     same = run_view(base, views["Same story"], golden_notes)
-    assert same == [s for s, r in stem.items() if r.props.get("same_story") and r.props["status"] == "triaged"]
+    assert same == [
+        s for s, r in stem.items() if r.props.get("same_story") and r.props["status"] == "triaged"
+    ]
 
 
 def test_index_pages_are_not_in_the_base(tmp_path: Path):

@@ -233,6 +233,8 @@ class TierRule(BaseModel):
     """The lowest substance score (0 to 1, `triage/enrich/tier.py`) of the tier; 0 = any."""
     min_argument: float = 0.0
     """The lowest `argument` part (the author's claims backed by evidence, 0 to 1)."""
+    max_fillers: float | None = None
+    """At most this many filler words ("you know", "I mean", "um") per 100 words: edited prose."""
     min_words: int = 0
     min_evidence: float = 0.0
     min_cues: int = 0

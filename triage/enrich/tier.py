@@ -46,14 +46,20 @@ CLAIM_FULL = 0.25
 """Share of claim sentences at which `argument`'s claim side is full (argued essays: 0.15 to 0.35)."""
 SUPPORT_FULL = 0.30
 """Share of supporting sentences at which its evidence side is full."""
-SPECIFIC_FULL = 10.0
-"""Specific details per 100 words at which `specificity` is full (news: 6 to 12; essays: 1 to 4)."""
+SPECIFIC_FULL = 16.0
+"""Specific details per 100 words at which `specificity` is full (news: 6 to 20; essays: 1 to 4)."""
 LONG_WORDS = 2500
 CUES_FULL = 4
 PRIOR_WEIGHT = 3.0
 """How many reviewed notes the rules.yaml cut counts as: it takes more than this many on its wrong
 side to move it."""
 MIN_SENTENCE_WORDS = 6
+TALK_PENALTY = 0.15
+"""Substance lost per filler word ("you know", "I mean", "yeah", "um") per 100 words: unedited talk
+(a verbatim transcript has 0.6 to 3 per 100 words, edited prose under 0.3) says less per word."""
+TALK_MAX = 0.3
+HEDGED_CLAIM = 0.5
+"""A claim hedged in the same sentence ("I think", "maybe", "probably") counts this much."""
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])")
 _NUMBER = re.compile(r"(?<![\w.])(?:\d[\d,.]*\s?(?:%|percent|per cent)|[$€£¥]\s?\d|\d{2,}|\d+\.\d+)")
@@ -74,6 +80,13 @@ _ANNOUNCE = re.compile(
     r"^announcing\b|just (?:released|launched|shipped))",
     re.I | re.M,
 )
+_FILLER = re.compile(
+    r"\b(?:you know|i mean|yeah|um+|uh+|okay|right\?|sort of|kind of|like,|gonna|wanna|i guess|oh|hmm+|mm+)\b",
+    re.I,
+)
+_HEDGE = re.compile(
+    r"\b(?:i think|i guess|i feel like|maybe|probably|i don't know|i'm not sure|i suppose)\b", re.I
+)
 _SCORE_IN_REASON = re.compile(r"^signal_tier: [a-z-]+ \(substance (\d(?:\.\d+)?)")
 
 
@@ -91,6 +104,9 @@ class Substance:
     support_share: float
     specific_per_100: float
     cue_hits: list[str] = field(default_factory=list)
+    fillers_per_100: float = 0.0
+    talk: float = 0.0
+    """The share of the score lost to filler words (`TALK_PENALTY`)."""
 
     def explain(self, words: int) -> str:
         parts = [
@@ -100,7 +116,9 @@ class Substance:
         ]
         if self.cue_hits:
             shown = ", ".join(f"'{c}'" for c in self.cue_hits[:4])
-            parts.append(f"{len(self.cue_hits)} signal phrase{'s' if len(self.cue_hits) > 1 else ''}: {shown}")
+            parts.append(
+                f"{len(self.cue_hits)} signal phrase{'s' if len(self.cue_hits) > 1 else ''}: {shown}"
+            )
         return "; ".join(parts)
 
 
@@ -120,11 +138,12 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
     text = note.clean_text or note.words_text()
     words = max(note.words, 1)
     sents = sentences_of(text)
-    claims = support = 0
+    claims = 0.0
+    support = 0
     for s in sents:
         found = sentence_cues(s)
         own = bool(found & {"stance", "conclusion"}) and "meta" not in found
-        claims += own
+        claims += (HEDGED_CLAIM if _HEDGE.search(s) else 1.0) if own else 0.0
         lowered = s.lower()
         support += bool(found & {"example", "premise"} or _NUMBER.search(s) or _SUPPORT.search(lowered))
     n = max(len(sents), 1)
@@ -145,9 +164,22 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
     w = rules.tier_weights
     parts = {"argument": argument, "specificity": specificity, "length": length, "cues": cue_part}
     total = sum(w.values()) or 1.0
-    score = sum(w.get(k, 0.0) * v for k, v in parts.items()) / total
+    fillers = 100 * len(_FILLER.findall(text)) / words
+    talk = min(TALK_MAX, TALK_PENALTY * fillers)
+    score = (1 - talk) * sum(w.get(k, 0.0) * v for k, v in parts.items()) / total
     return Substance(
-        round(score, 3), argument, specificity, length, cue_part, len(sents), claim_share, support_share, per_100, hits
+        round(score, 3),
+        argument,
+        specificity,
+        length,
+        cue_part,
+        len(sents),
+        claim_share,
+        support_share,
+        per_100,
+        hits,
+        fillers,
+        talk,
     )
 
 
@@ -251,15 +283,20 @@ def assign_tier(
             and note.evidence >= rule.min_evidence
             and len(sub.cue_hits) >= rule.min_cues
             and sub.argument >= rule.min_argument
+            and (rule.max_fillers is None or sub.fillers_per_100 <= rule.max_fillers)
         ):
             tier = rule.tier
             conds = [f"≥ {cut:.2f}" if cut else "any score"]
             if taught and cut != rule.min_score:
-                conds.append(f"the cut your {taught} reviewed notes taught; rules.yaml says {rule.min_score:.2f}")
+                conds.append(
+                    f"the cut your {taught} reviewed notes taught; rules.yaml says {rule.min_score:.2f}"
+                )
             if rule.min_words:
                 conds.append(f"{rule.min_words}+ words")
             if rule.min_argument:
                 conds.append(f"argued (claims backed by evidence ≥ {rule.min_argument:.2f})")
+            if rule.max_fillers is not None:
+                conds.append("edited prose")
             why = ", ".join(conds)
             break
     if taught_notes:

@@ -46,7 +46,10 @@ DISPLAY = {
 property triage writes on every note (`note.PROPERTY_ORDER`)."""
 QUEUE = ["file.name", "signal_tier", "teleology", "captured_date", "topics", "synopsis"]
 RECENT = ["file.name", "captured_date", "signal_tier", "teleology", "status", "platform", "format", "author"]
-BY_TIER = [{"property": "formula.tier_rank", "direction": "ASC"}, {"property": "captured_date", "direction": "DESC"}]
+BY_TIER = [
+    {"property": "formula.tier_rank", "direction": "ASC"},
+    {"property": "captured_date", "direction": "DESC"},
+]
 
 
 def _q(text: str) -> str:
@@ -98,7 +101,9 @@ def render_base(rules: Rules) -> str:
     lines.append("views:")
     lines += _view("To review", QUEUE, BY_TIER, filters=['status == "triaged"'])
     lines += _view("By teleology", QUEUE, BY_TIER, filters=['status != "archived"'], group="teleology")
-    lines += _view("Recent captures", RECENT, [{"property": "captured_date", "direction": "DESC"}], limit=RECENT_LIMIT)
+    lines += _view(
+        "Recent captures", RECENT, [{"property": "captured_date", "direction": "DESC"}], limit=RECENT_LIMIT
+    )
     lines += _view(
         "Same story",
         ["file.name", "same_story", "signal_tier", "captured_date"],
