@@ -222,7 +222,8 @@ def test_dry_run_writes_no_base(tmp_path: Path):
 def _rec(stem: str, date: str, tier: str, status: str = "triaged") -> Record:
     return Record(
         f"notes/2026/{stem}.md",
-        {"id": "SOURCE-20260301-001", "captured_date": dt.date.fromisoformat(date), "status": status, "signal_tier": tier,
+        {"id": "SOURCE-20260301-001", "captured_date": dt.date.fromisoformat(date), "status": status,
+         "signal_tier": tier,
          "teleology": "explore", "platform": "web", "title": stem},
     )  # fmt: skip
 

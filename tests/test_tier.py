@@ -71,7 +71,7 @@ def test_thin_capture_never_above_medium():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.sampled_from([ARGUED, FILLER, "42% of 3,000 users in 2024 said so.", "We found it."]), max_size=6),
+@given(st.lists(st.sampled_from([ARGUED, FILLER, "42% of 3,000 users in 2024 said so.", "Yes."]), max_size=6),
        st.floats(0, 50))  # fmt: skip
 def test_thin_never_above_medium_whatever_the_text(parts, evidence):
     n = tiered(note(" ".join(parts), evidence=evidence))

@@ -9,7 +9,7 @@
     metadata: normalise given, infer missing    sources.infer.infer_metadata
     same source again: update, don't create     vault.update.plan_updates
     spaCy over all captures in one stream       enrich.nlp.analyze (lexicon: enrich.state)
-    topics, teleology, tier                     enrich.classify, enrich.tier (topic model, tier cuts: enrich.state)
+    topics, teleology, tier                     enrich.classify, enrich.tier (models: enrich.state)
   phase 2: render and write
     ids, file names, entity names, tags         vault.plan.Planner
     related notes, same story                   enrich.related.Relater (enrich.state.relater)

@@ -28,19 +28,25 @@ cuts the reader's reviewed notes taught (`learned_cuts`); then two caps:
 Learning: a reviewed note's `triage_reasons` keeps the substance triage computed ("substance
 0.47"); its `signal_tier` is the reader's verdict. For each cut between two tiers, the score that
 puts the fewest reviewed notes on the wrong side wins, pulled toward the rules.yaml cut while the
-examples are few (the rules.yaml cut counts as `PRIOR_WEIGHT` notes: `learned_cuts`). Reasons say which cut came from where.
+examples are few (the rules.yaml cut counts as `PRIOR_WEIGHT` notes: `learned_cuts`). Reasons say
+which cut came from where.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..config import Rules
 from ..note import Note
 from .rhetoric import cues as sentence_cues
+
+if TYPE_CHECKING:
+    from ..vault.catalog import Record
 
 CLAIM_FULL = 0.25
 """Share of claim sentences at which `argument`'s claim side is full (argued essays: 0.15 to 0.35)."""
@@ -69,7 +75,8 @@ _SUPPORT = re.compile(
     r"compared (?:to|with)|than)\b"
 )
 _DETAIL = re.compile(
-    r"`[^`\n]{1,80}`|\b(?:1[6-9]|20)\d\d\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
+    r"`[^`\n]{1,80}`|\b(?:1[6-9]|20)\d\d\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}\b|"
     r"[$€£¥]\s?\d|\b\d+(?:\.\d+)?\s?(?:%|km|kg|mb|gb|ms|hours?|days?|years?|million|billion|times)\b",
     re.I,
 )
@@ -81,7 +88,8 @@ _ANNOUNCE = re.compile(
     re.I | re.M,
 )
 _FILLER = re.compile(
-    r"\b(?:you know|i mean|yeah|um+|uh+|okay|right\?|sort of|kind of|like,|gonna|wanna|i guess|oh|hmm+|mm+)\b",
+    r"\b(?:you know|i mean|yeah|um+|uh+|okay|right\?|sort of|kind of|like,|gonna|wanna|i guess|oh|"
+    r"hmm+|mm+)\b",
     re.I,
 )
 _HEDGE = re.compile(
@@ -168,7 +176,7 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
     talk = min(TALK_MAX, TALK_PENALTY * fillers)
     score = (1 - talk) * sum(w.get(k, 0.0) * v for k, v in parts.items()) / total
     return Substance(
-        round(score, 3),
+        round(score, 2),  # as the reason shows it (and `reviewed_scores` reads it back)
         argument,
         specificity,
         length,
@@ -181,6 +189,13 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
         fillers,
         talk,
     )
+
+
+def _cost(cut: float, default: float, above: list[float], below: list[float]) -> tuple[float, float]:
+    """(reviewed notes on the wrong side of `cut`, plus `PRIOR_WEIGHT` if it is not the rules.yaml
+    cut; the distance to that cut): smaller is better."""
+    wrong = sum(s < cut for s in above) + sum(s >= cut for s in below)
+    return wrong + (PRIOR_WEIGHT if cut != default else 0.0), abs(cut - default)
 
 
 def learned_cuts(reviewed: Iterable[tuple[float, str]], rules: Rules) -> dict[str, tuple[float, int]]:
@@ -200,11 +215,8 @@ def learned_cuts(reviewed: Iterable[tuple[float, str]], rules: Rules) -> dict[st
         below = [s for s, t in pairs if t > r]
         candidates = sorted({rule.min_score, *above, *(round(s + 0.001, 3) for s in below)})
 
-        def cost(cut: float, default: float = rule.min_score) -> tuple[float, float]:
-            wrong = sum(s < cut for s in above) + sum(s >= cut for s in below)
-            return wrong + (PRIOR_WEIGHT if cut != default else 0.0), abs(cut - default)
-
-        out[rule.tier] = (round(min(candidates, key=cost), 3), len(above) + len(below))
+        best = min(candidates, key=functools.partial(_cost, default=rule.min_score, above=above, below=below))
+        out[rule.tier] = (round(best, 3), len(above) + len(below))
     floor = 0.0
     for t in reversed(rules.tiers):  # lowest tier first
         if t in out:
@@ -214,19 +226,17 @@ def learned_cuts(reviewed: Iterable[tuple[float, str]], rules: Rules) -> dict[st
     return out
 
 
-def reviewed_scores(records: Iterable[object]) -> list[tuple[float, str]]:
-    """(substance triage computed, the reader's tier) of every reviewed note whose reasons keep
-    the score (`Record`s of the catalog)."""
+def reviewed_scores(records: Iterable[Record]) -> list[tuple[float, str]]:
+    """(substance triage computed, the reader's tier) of every reviewed note of the catalog whose
+    reasons keep the score."""
     out = []
     for r in records:
-        get = getattr(r, "get", None)
-        if get is None or get("status") != "reviewed" or getattr(r, "problem", None):
+        if r.problem or r.get("status") != "reviewed":
             continue
-        reasons = get("triage_reasons")
-        for line in reasons if isinstance(reasons, list) else []:
-            m = _SCORE_IN_REASON.match(str(line))
+        for line in r.strings("triage_reasons"):
+            m = _SCORE_IN_REASON.match(line)
             if m:
-                out.append((float(m.group(1)), str(get("signal_tier") or "")))
+                out.append((float(m.group(1)), str(r.get("signal_tier") or "")))
                 break
     return out
 
@@ -257,7 +267,8 @@ def assign_tier(
     if "signal_tier" in note.given:
         if note.given["signal_tier"] not in rules.tiers:
             raise CaptureError(
-                f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of {', '.join(rules.tiers)}",
+                f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of "
+                f"{', '.join(rules.tiers)}",
                 "use one of them (see rules.yaml), or remove it",
             )
         note.signal_tier = note.given["signal_tier"]
@@ -275,7 +286,8 @@ def assign_tier(
             continue
         if taught and cut > sub.score >= rule.min_score > 0:
             taught_notes.append(
-                f"below the {rule.tier} cut {cut:.2f} your {taught} reviewed notes taught (rules.yaml: {rule.min_score:.2f})"
+                f"below the {rule.tier} cut {cut:.2f} your {taught} reviewed notes taught "
+                f"(rules.yaml: {rule.min_score:.2f})"
             )
         if (
             sub.score >= cut
