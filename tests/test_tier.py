@@ -174,3 +174,39 @@ def test_score_survives_the_reason_round_trip():
 def test_hostile_text(text):
     n = tiered(note(text))
     assert n.signal_tier in RULES.tiers and n.reasons
+
+
+@pytest.mark.nlp
+def test_in_a_run_the_same_story_again_ranks_lower_and_a_review_teaches(tmp_path, nlp):
+    from triage.pipeline import run
+    from triage.vault.catalog import load_notes
+
+    from .conftest import NOW, drop, make_workspace
+
+    ws = make_workspace(tmp_path / "ws")
+    body = "\n\n".join([ARGUED] * 6)
+    drop(ws, "cache.md", f"---\ntitle: The cache rebuild\nurl: https://example.org/cache\n---\n{body}\n")
+    run(ws, nlp=nlp, now=NOW)
+    (first,) = load_notes(ws.vault)
+    assert rank(first.get("signal_tier")) <= rank("high"), first.get("triage_reasons")
+    drop(
+        ws,
+        "cache-again.md",
+        f"---\ntitle: The cache rebuild, again\nurl: https://example.org/cache\n---\n{body}\n",
+    )
+    run(ws, nlp=nlp, now=NOW)
+    second = next(r for r in load_notes(ws.vault) if r.path != first.path)
+    assert rank(second.get("signal_tier")) > rank(first.get("signal_tier"))
+    line = next(x for x in second.strings("triage_reasons") if x.startswith("signal_tier:"))
+    assert "probably the same story as [[" in line
+    assert (ws.vault / "Triage.base").is_file()
+    # the reader reviews both and says: medium; the cut moves (they count as 2 of the 3 it needs)
+    for r in load_notes(ws.vault):
+        path = ws.vault / r.path
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("status: triaged", "status: reviewed")
+        text = text.replace(f"signal_tier: {r.get('signal_tier')}\n", "signal_tier: medium\n")
+        path.write_text(text, encoding="utf-8")
+    scores = tier.reviewed_scores(load_notes(ws.vault))
+    assert [t for _, t in scores] == ["medium", "medium"]
+    assert all(0 < s <= 1 for s, _ in scores)
