@@ -16,6 +16,10 @@ Substance (`substance`), four parts, each between 0 and 1, weighted by `tier_wei
                field ("we found", "contrary to", "for the first time", "the trade-off"), against
                `CUES_FULL`.
 
+Unedited talk says less per word: filler words ("you know", "I mean", "um") cost the score
+`TALK_PENALTY` each per 100 words (at most `TALK_MAX`), and a claim hedged in its own sentence
+("I think", "maybe") counts `HEDGED_CLAIM`.
+
 The tier is the first of `tier_rules` whose conditions hold (`min_score`, `min_words`...), with the
 cuts the reader's reviewed notes taught (`learned_cuts`); then two caps:
 
@@ -37,7 +41,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -127,6 +131,8 @@ class Substance:
             parts.append(
                 f"{len(self.cue_hits)} signal phrase{'s' if len(self.cue_hits) > 1 else ''}: {shown}"
             )
+        if self.talk:
+            parts.append(f"unedited talk, {self.fillers_per_100:.1f} filler words per 100: -{self.talk:.0%}")
         return "; ".join(parts)
 
 
@@ -140,7 +146,7 @@ def sentences_of(text: str) -> list[str]:
     return out
 
 
-def substance(note: Note, rules: Rules, count: object = None) -> Substance:
+def substance(note: Note, rules: Rules, count: Callable[[str], int] | None = None) -> Substance:
     """The note's substance (see the module docstring). `count`: a phrase counter (`Matcher.count`);
     without one, cue phrases are looked up in the lowercased text."""
     text = note.clean_text or note.words_text()
@@ -160,13 +166,13 @@ def substance(note: Note, rules: Rules, count: object = None) -> Substance:
     per_100 = note.evidence + 100 * len(_DETAIL.findall(text)) / words
     specificity = min(1.0, per_100 / SPECIFIC_FULL)
     thin = max(rules.tier_thin_words, 1)
-    length = min(1.0, max(0.0, math.log(words / thin) / math.log(LONG_WORDS / thin))) if words > thin else 0.0
+    span = math.log(max(LONG_WORDS, thin + 1) / thin)
+    length = min(1.0, math.log(words / thin) / span) if words > thin else 0.0
     lowered_text = text.lower()
-    counter = count if callable(count) else None
     hits = [
         c
         for c in rules.tier_cues
-        if (counter(c) if counter else re.search(rf"\b{re.escape(c.lower())}\b", lowered_text))
+        if (count(c) if count else re.search(rf"\b{re.escape(c.lower())}\b", lowered_text))
     ]
     cue_part = min(1.0, len(hits) / CUES_FULL)
     w = rules.tier_weights
@@ -259,7 +265,10 @@ def is_announcement(note: Note) -> bool:
 
 
 def assign_tier(
-    note: Note, rules: Rules, count: object = None, cuts: dict[str, tuple[float, int]] | None = None
+    note: Note,
+    rules: Rules,
+    count: Callable[[str], int] | None = None,
+    cuts: dict[str, tuple[float, int]] | None = None,
 ) -> None:
     """Fill `note.signal_tier` and its reason (classify stage). `cuts`: `learned_cuts`."""
     from ..errors import CaptureError
