@@ -90,10 +90,11 @@ def test_teleology_rules(text, fmt, platform, teleology):
 def test_tier_rules():
     short = classify(make("One small thought."), TAX, RULES)
     assert short.signal_tier == "low"
+    # the seeds' vocabulary repeated at length is no longer a paradigm (issue 21): no claim, no evidence
     long_text = "A fundamental shift: the end of an era and a new regime, a turning point. " * 60
     deep = classify(make(long_text, evidence=3.0), TAX, RULES)
-    assert deep.signal_tier == "paradigm"
-    assert "rule 1" in deep.reasons[-1]
+    assert deep.signal_tier == "low"
+    assert deep.reasons[-1].startswith("signal_tier: low (substance ")
 
 
 def test_bad_vocabulary_files():

@@ -206,7 +206,7 @@ def test_status_log_and_cron_output(runner, tmp_path):
     drop(ws, "bad.md", "---\nid: SOURCE-20260301-001\ncaptured_date: someday\n---\ntext")
     result = invoke(runner, ws, "run")
     assert result.exit_code == 1
-    assert result.stdout == "1 triaged, 0 skipped, 1 failed; 32 index pages updated\n"  # no TTY: summary only
+    assert result.stdout == "1 triaged, 0 skipped, 1 failed; 33 index pages updated\n"  # no TTY: summary only
     assert result.stderr.startswith("WARNING failed: bad.md")  # cron mails what goes to stderr
     log = (ws.root / ".triage" / "triage.log").read_text()
     assert "triaged 2026-03-01-ok.md" in log and "failed: bad.md" in log

@@ -229,6 +229,12 @@ class TierRule(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     tier: str
+    min_score: float = 0.0
+    """The lowest substance score (0 to 1, `triage/enrich/tier.py`) of the tier; 0 = any."""
+    min_argument: float = 0.0
+    """The lowest `argument` part (the author's claims backed by evidence, 0 to 1)."""
+    max_fillers: float | None = None
+    """At most this many filler words ("you know", "I mean", "um") per 100 words: edited prose."""
     min_words: int = 0
     min_evidence: float = 0.0
     min_cues: int = 0
@@ -244,6 +250,15 @@ class Rules(BaseModel):
     tier_cues: list[str] = Field(default_factory=list)
     tier_rules: list[TierRule]
     tier_default: str = "low"
+    tier_weights: dict[str, float] = Field(
+        default_factory=lambda: {"argument": 0.4, "specificity": 0.3, "length": 0.15, "cues": 0.15}
+    )
+    """How the substance score weighs its parts (`triage/enrich/tier.py`)."""
+    tier_thin_words: int = Field(150, ge=0)
+    """A capture under this many words (or an announcement) is never above `tier_thin_max`."""
+    tier_thin_max: str = "medium"
+    tier_repeat_similarity: float = Field(0.6, gt=0, le=1)
+    """A capture whose closest note in the vault is this similar repeats it: one tier lower."""
     topic_threshold: float = 2.0
     topic_probability: float = Field(0.25, gt=0, lt=1)
 
@@ -256,8 +271,12 @@ def parse_rules(data: dict[str, Any], source: str = "rules.yaml") -> Rules:
             _pydantic_message(Path(source), exc), "see the rules section of the README"
         ) from None
     unknown = [r.tier for r in rules.tier_rules if r.tier not in rules.tiers]
-    if unknown or rules.tier_default not in rules.tiers:
-        raise ConfigError(f"{source}: tier {(unknown or [rules.tier_default])[0]!r} is not listed in `tiers`")
+    unknown += [t for t in (rules.tier_default, rules.tier_thin_max) if t not in rules.tiers]
+    if unknown:
+        raise ConfigError(f"{source}: tier {unknown[0]!r} is not listed in `tiers`")
+    odd = sorted(set(rules.tier_weights) - {"argument", "specificity", "length", "cues"})
+    if odd:
+        raise ConfigError(f"{source}: tier_weights: {odd[0]!r} is not argument, specificity, length or cues")
     if rules.teleology_default not in rules.teleology:
         raise ConfigError(
             f"{source}: teleology_default {rules.teleology_default!r} has no entry in `teleology`"

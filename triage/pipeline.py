@@ -9,10 +9,11 @@
     metadata: normalise given, infer missing    sources.infer.infer_metadata
     same source again: update, don't create     vault.update.plan_updates
     spaCy over all captures in one stream       enrich.nlp.analyze (lexicon: enrich.state)
-    topics, teleology, tier                     enrich.classify (topic model: enrich.state)
+    topics, teleology, tier                     enrich.classify, enrich.tier (models: enrich.state)
   phase 2: render and write
     ids, file names, entity names, tags         vault.plan.Planner
     related notes, same story                   enrich.related.Relater (enrich.state.relater)
+    a repeated capture ranks lower              enrich.tier.after_linking
     check against the schema                    note.NoteProperties
     write each note, then archive its original  vault.render.render_note, vault.writer, outcome
     add new highlights to existing notes        outcome.apply_update (vault.update.add_highlights)
@@ -41,7 +42,8 @@ from pydantic import ValidationError
 
 from .config import Workspace, load_vocabulary
 from .enrich.classify import classify
-from .enrich.state import lexicon, relater, topic_model
+from .enrich.state import lexicon, relater, tier_cuts, topic_model
+from .enrich.tier import after_linking
 from .errors import CaptureError
 from .lock import locked
 from .note import PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
@@ -201,9 +203,10 @@ def _run(
         lap("nlp")
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
+    cuts = tier_cuts(records, rules) if notes else None
     for note in notes:
         try:
-            classify(note, taxonomy, rules, ws.settings.max_topics, model)
+            classify(note, taxonomy, rules, ws.settings.max_topics, model, cuts)
             note.lemmas = []  # scratch of the NLP stage: free it for big backlogs
             kept.append(note)
         except CaptureError as exc:
@@ -231,6 +234,7 @@ def _run(
         lap("plan")
         if linker:
             linker.link(note, ws.settings.related_max, labels)
+            after_linking(note, rules)  # the same story again, or what the vault holds: a lower tier
             lap("related")
         rel = note.note_path.as_posix()
         writer.create(rel, render_note(env, note, topic_pages))

@@ -33,6 +33,7 @@ from ..config import Rules, Taxonomy
 from ..errors import CaptureError
 from ..note import Note
 from ..text import slugify
+from . import tier
 from .calibrate import Calibration, features
 from .learn import TopicModel
 
@@ -207,32 +208,20 @@ def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
     note.reasons.append(f"teleology: {best} ({best_score} points: {'; '.join(best_why)})")
 
 
-def assign_tier(note: Note, matcher: Matcher, rules: Rules) -> None:
-    if "signal_tier" in note.given:
-        if note.given["signal_tier"] not in rules.tiers:
-            raise CaptureError(
-                f"frontmatter `signal_tier`: {note.given['signal_tier']!r} is not one of "
-                f"{', '.join(rules.tiers)}",
-                "use one of them (see rules.yaml), or remove it",
-            )
-        note.signal_tier = note.given["signal_tier"]
-        note.reasons.append("signal_tier: given in the capture")
-        return
-    cues = [c for c in rules.tier_cues if matcher.count(c)]
-    facts = f"{note.words} words, evidence {note.evidence:.1f}/100 words, {len(cues)} cues"
-    for i, rule in enumerate(rules.tier_rules, 1):
-        if rule.formats and note.format not in rule.formats:
-            continue
-        if note.words >= rule.min_words and note.evidence >= rule.min_evidence and len(cues) >= rule.min_cues:
-            note.signal_tier = rule.tier
-            note.reasons.append(f"signal_tier: {rule.tier} (rule {i}: {facts})")
-            return
-    note.signal_tier = rules.tier_default
-    note.reasons.append(f"signal_tier: {rules.tier_default} (no rule matched: {facts})")
+def assign_tier(
+    note: Note, matcher: Matcher, rules: Rules, cuts: dict[str, tuple[float, int]] | None = None
+) -> None:
+    """The signal tier: `triage.enrich.tier` (substance, thin captures, the reader's cuts)."""
+    tier.assign_tier(note, rules, matcher.count, cuts)
 
 
 def classify(
-    note: Note, taxonomy: Taxonomy, rules: Rules, max_topics: int = 5, model: TopicModel | None = None
+    note: Note,
+    taxonomy: Taxonomy,
+    rules: Rules,
+    max_topics: int = 5,
+    model: TopicModel | None = None,
+    tier_cuts: dict[str, tuple[float, int]] | None = None,
 ) -> Note:
     """Fill topics, teleology, signal_tier, notebooklm_category and reasons."""
     note.reasons = []
@@ -240,7 +229,7 @@ def classify(
     matcher = Matcher(words_of(note.clean_text or note.words_text()), note.lemmas)
     assign_topics(note, matcher, taxonomy, rules, max_topics, model)
     assign_teleology(note, matcher, rules)
-    assign_tier(note, matcher, rules)
+    assign_tier(note, matcher, rules, tier_cuts)
     given = note.given.get("notebooklm_category")
     top = taxonomy.topics[note.topics[0]].notebooklm if note.topics else None
     note.notebooklm_category = given or top or "general"

@@ -1,6 +1,6 @@
 """What a run loads once and keeps in `vault/.triage/`: the entity lexicon (Faker's name lists), the
-topic model learned from reviewed notes (with its calibration), and the related-notes finder
-(search index + catalog)."""
+topic model learned from reviewed notes (with its calibration), the related-notes finder (search
+index + catalog); and, from the catalog alone, the tier cuts the reviewed notes teach."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ..vault.catalog import (
 from ..vault.writer import VaultWriter
 from .classify import keyword_scorer
 from .learn import TopicModel
+from .tier import learned_cuts, reviewed_scores
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -95,3 +96,14 @@ def topic_model(
         VaultWriter(ws.vault).write(".triage/topic-model.json", model.to_json(fingerprint))
     log.info("topic model trained on %d reviewed notes", len(examples))
     return model
+
+
+def tier_cuts(records: list[Record], rules: Rules) -> dict[str, tuple[float, int]] | None:
+    """The tier cuts the vault's reviewed notes teach (`tier.learned_cuts`), from their properties
+    in the catalog (no file is read); None when no reviewed note keeps its substance score."""
+    reviewed = reviewed_scores(records)
+    if not reviewed:
+        return None
+    cuts = learned_cuts(reviewed, rules)
+    log.info("tier cuts from %d reviewed notes: %s", len(reviewed), cuts)
+    return cuts

@@ -87,6 +87,20 @@ def _sorted(items: list[Item]) -> list[Item]:
     return sorted(items, key=lambda i: (i.date, i.stem), reverse=True)
 
 
+def tier_sort(tiers: list[str]) -> str:
+    """The Dataview SORT clause for highest tier first, then newest."""
+    ranks = " ".join(f'choice(signal_tier = "{t}", {i},' for i, t in enumerate(tiers))
+    return f"{ranks} {len(tiers)}{')' * len(tiers)} ASC, captured_date DESC"
+
+
+def tier_first_order(items: list[Item], tiers: list[str]) -> list[Item]:
+    """Highest tier first (the order of `tiers` in rules.yaml), then newest first, then file name;
+    a tier rules.yaml does not list comes last."""
+    rank = {t: i for i, t in enumerate(tiers)}
+    newest = _sorted(items)
+    return sorted(newest, key=lambda i: rank.get(i.tier, len(rank)))  # stable: dates stay in order
+
+
 def affected_pages(props: dict[str, object], taxonomy: Taxonomy) -> set[str]:
     """The index pages (relative paths) whose text can depend on a note with these properties."""
 
@@ -139,18 +153,26 @@ def build_pages(
         by_tier[str(r.get("signal_tier", ""))].append(item)
         by_platform[str(r.get("platform", "unknown"))].append(item)
     items = _sorted(list(items_of.values()))
-    review = [i for i in items if i.status == "triaged"]
+    review = tier_first_order([i for i in items if i.status == "triaged"], rules.tiers)
     untopiced = _sorted([items_of[r.path] for r in notes if not r.strings("topics")])
 
     pages: dict[str, str] = {}
 
     def listing(
-        path: str, title: str, intro: str, entries: list[Item], dataview: str = "", pairs: list | None = None
+        path: str,
+        title: str,
+        intro: str,
+        entries: list[Item],
+        dataview: str = "",
+        pairs: list | None = None,
+        tier_first: bool = False,
     ) -> None:
         if wanted is not None and not wanted(path):
             return
+        ordered = tier_first_order(entries, rules.tiers) if tier_first else _sorted(entries)
+        sort = tier_sort(rules.tiers) if tier_first else "captured_date DESC"
         pages[path] = env.get_template("list.md.j2").render(
-            title=title, intro=intro, items=_sorted(entries), dataview=dataview, same_story=pairs or []
+            title=title, intro=intro, items=ordered, dataview=dataview, same_story=pairs or [], sort=sort
         )
 
     topics = []
@@ -191,10 +213,12 @@ def build_pages(
     listing(
         f"{REVIEW}.md",
         REVIEW,
-        "Notes with `status: triaged`: read them, fix what triage got wrong, then set `status: reviewed`.",
+        "Notes with `status: triaged`, highest signal tier first, then newest: read them, fix what "
+        "triage got wrong, then set `status: reviewed`.",
         review,
         'WHERE status = "triaged"',
         same_story_pairs(notes, items_of),
+        tier_first=True,
     )
 
     entities = sorted(by_entity.items(), key=lambda kv: (-len(kv[1]), kv[0].casefold()))

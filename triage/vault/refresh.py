@@ -1,5 +1,6 @@
 """Index pages brought up to date: every page whose text changed is written; entity pages keep
-the user's parts (their frontmatter and what is outside triage's markers)."""
+the user's parts (their frontmatter and what is outside triage's markers); `Triage.base` is written
+while it is still what triage wrote (`vault/bases.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from jinja2 import Environment
 from ..config import Rules, Taxonomy
 from ..enrich.canon import key
 from ..enrich.handles import handle_owners, same_as
+from .bases import write_base
 from .catalog import (
     ENTITIES_DIR,
     EntityPage,
@@ -82,7 +84,7 @@ def _write_pages(
                 continue
             text = merged
         written += writer.write(rel, text)
-    return written
+    return written + write_base(writer, rules)
 
 
 def _same_as(

@@ -45,7 +45,8 @@ def _sha256(path: Path) -> str:
 
 WRITTEN_DB = "written.sqlite"
 """`.triage/written.sqlite`: for each note, the sha256 of the bytes triage last wrote to it. A note
-whose bytes still match has not been edited since; `triage topics accept` changes only such notes."""
+whose bytes still match has not been edited since; `triage topics accept` changes only such notes.
+Also kept for `Triage.base` (`vault/bases.py`), which triage rewrites only while it is unedited."""
 
 
 def _written_db(vault: Path) -> sqlite3.Connection:
@@ -115,7 +116,7 @@ class VaultWriter:
     def _remember(self, rel: str, data: bytes) -> None:
         """Record the sha256 of a note's bytes just written (see WRITTEN_DB). A record that cannot
         be written only means the note will count as edited: never an error."""
-        if not is_note(rel):
+        if not (is_note(rel) or rel.endswith(".base")):  # a base the reader edits is theirs (vault/bases.py)
             return
         with contextlib.suppress(OSError, sqlite3.Error):
             if self._db is None:
