@@ -66,6 +66,7 @@ def refresh_pages(
     pages = build_pages(env, records, taxonomy, rules, types, wanted, failed or [], suggestions or [], joined)
     with writer.batch():  # each folder fsynced once, at the end
         written += _write_pages(writer, pages, entity_info, types)
+        written += write_base(writer, rules)
     return written
 
 
@@ -84,7 +85,7 @@ def _write_pages(
                 continue
             text = merged
         written += writer.write(rel, text)
-    return written + write_base(writer, rules)
+    return written
 
 
 def _same_as(
