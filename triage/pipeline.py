@@ -9,7 +9,7 @@
     metadata: normalise given, infer missing    sources.infer.infer_metadata
     same source again: update, don't create     vault.update.plan_updates
     spaCy over all captures in one stream       enrich.nlp.analyze (lexicon: enrich.state)
-    topics, teleology, tier                     enrich.classify (topic model: enrich.state)
+    topics, teleology, tier                     enrich.classify (learned models: enrich.state)
   phase 2: render and write
     ids, file names, entity names, tags         vault.plan.Planner
     related notes, same story                   enrich.related.Relater (enrich.state.relater)
@@ -42,7 +42,7 @@ from pydantic import ValidationError
 
 from .config import Workspace, load_vocabulary
 from .enrich.classify import classify
-from .enrich.state import lexicon, relater, topic_model
+from .enrich.state import lexicon, relater, teleology_model, topic_model
 from .errors import CaptureError, LockedError
 from .note import PROPERTY_ORDER, Note, NoteProperties, check_vocabulary
 from .outcome import _done_with, _fail, apply_merged, apply_update, archive, ws_tmp
@@ -202,9 +202,10 @@ def _run(
         join_batch(notes, known)  # "@kestrel_pod" in one capture, "Kestrel" in another of this run
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
+    purposes = teleology_model(ws, records, rules, dry_run) if notes else None
     for note in notes:
         try:
-            classify(note, taxonomy, rules, ws.settings.max_topics, model)
+            classify(note, taxonomy, rules, ws.settings.max_topics, model, purposes)
             note.lemmas = []  # scratch of the NLP stage: free it for big backlogs
             kept.append(note)
         except CaptureError as exc:

@@ -97,6 +97,8 @@ _DEFINITION = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:`[^`]{1,60}`|\*\*[^*]{1,60}\*\*|[\w.-]{1,40})\s*(?:\([^)]{0,40}\)\s*)?(?::|—|–| - )\s+\S"
 )
 """A term and its gloss on one line: "- `--verbose`: prints more", "**name** — what it is"."""
+_CODE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]{2,}`\s*$")
+"""A line that is nothing but inline code: a command or an example to type (cheat sheets)."""
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,]\d+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"”')\]]*\s+(?=[\"“(\[]?[A-Z0-9])")
 _LEAD = re.compile(r"^\W*(?:(?:first|then|next|now|finally|second|third|lastly|also|optionally),?\s+)*", re.I)
@@ -175,10 +177,25 @@ _REF_HEADING = re.compile(
     r"definitions?|glossary|specification|semantics)$",
     re.I,
 )
+THIRD = _words("he she his her him they their them")
+NORMATIVE = _words("shall must may")
+MONEY = _words("percent million billion trillion")
+_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+"""A capitalised word inside a sentence: a name (people, places, organisations: news is full of them)."""
+_NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,.]*%?")
+_QUOTE_MARK = re.compile(r"[“”]|(?<=\s)\"|\"(?=[\s,.])")
+_DEFINING = re.compile(
+    r"^(?:an? |the |each |every )?(?:`[^`]+`|\*\*[^*]+\*\*|[\w-]+(?: [\w-]+){0,3}) (?:is|are) (?:an?|the|used|one|"
+    r"defined|called|set|only|not|always|either|any)\b",
+    re.I,
+)
+_GLOSS = re.compile(r"^[^.]{0,80}\b(?:is|are) (?:an?|the) (?:[\w-]+ ){0,4}(?:that|which|for|of|used|where)\b|\brefers to\b")
+"""A sentence that defines its subject: "`cfg` is a macro that", "A crate is the smallest unit"."""
 _TABLES = {
     "you": YOU, "first_person": FIRST, "lets": LETS, "ref_phrases": REF_WORDS, "release": RELEASE,
     "reporting": REPORTING, "interjections": INTERJECTIONS, "you_questions": YOU_ASK,
-    "stance_words": STANCE_WORDS, "dates": DAYS,
+    "stance_words": STANCE_WORDS, "dates": DAYS, "third_person": THIRD, "normative": NORMATIVE,
+    "numbers": MONEY,
 }
 _BY_TOKEN: dict[str, tuple[str, ...]] = {}
 _BY_PAIR: dict[tuple[str, str], tuple[str, ...]] = {}
@@ -231,6 +248,9 @@ FEATURES: dict[str, str] = {
     "ref_phrases": "{n} descriptive phrases ('returns', 'defaults to')",
     "ref_headings": "{n} reference sections",
     "signatures": "{n} signatures",
+    "defining": "{n} defining sentences ('X is a ...')",
+    "opens_defining": "opens with a definition",
+    "normative": "{n} times 'must/shall/may'",
     "flags": "{n} options/flags",
     "headings": "{n} headings",
     "links": "{n} links",
@@ -239,6 +259,10 @@ FEATURES: dict[str, str] = {
     "release": "{n} release/fix words",
     "reporting": "{n} reporting verbs",
     "attributed": "{n} attributed quotes",
+    "quotes": "{n} quotations",
+    "names": "{n} names",
+    "numbers": "{n} figures",
+    "third_person": "{n} times 'he/she/they'",
     "dateline": "a dateline",
     "past": "{p:.0%} of verbs in the past",
     "stance_words": "{n} words of reasoning ('should', 'because')",
@@ -248,7 +272,8 @@ FEATURES: dict[str, str] = {
     "example": "{n} examples",
     "premise": "{n} reasons given",
     "first_person": "{n} times 'I/my'",
-    "prose": "{p:.0%} of lines in long paragraphs",
+    "prose": "{p:.0%} of the text in long paragraphs",
+    "long_lines": "{p:.0%} of lines long prose",
     "sentence_length": "sentences of {x:.0f} words",
     "questions": "{n} questions",
     "you_questions": "{n} questions to 'you'",
@@ -260,7 +285,7 @@ FEATURES: dict[str, str] = {
     "exclamations": "{n} exclamations",
 }
 """Feature -> how `triage_reasons` says it ({n}: the count, {p}: a share, {x}: a value)."""
-SHARES = frozenset({"past", "prose", "sentence_length", "dateline", "speakers"})
+SHARES = frozenset({"past", "prose", "long_lines", "sentence_length", "dateline", "speakers", "opens_defining"})
 """Features used as they are (a share, a flag, a small value), not as a rate per 100 words."""
 
 
@@ -284,9 +309,8 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     prose_lines: list[str] = []  # text lines outside code, tables and headings
     paragraphs: list[str] = []
     para: list[str] = []
+    listed: list[bool] = []  # whether each paragraph is a list item
     in_code, lang = False, ""
-    nonblank = 0
-    long_lines = 0
     for line in text.split("\n"):
         fence = _FENCE.match(line)
         if fence:
@@ -310,9 +334,11 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
                 paragraphs.append(" ".join(para))
                 para = []
             continue
-        nonblank += 1
         head = _HEADING.match(line)
         if head:
+            if para:
+                paragraphs.append(" ".join(para))
+                para = []
             c["headings"] += 1
             title = re.sub(r"[`*_]", "", head.group(2)).strip().rstrip(":")
             if _REF_HEADING.match(title):
@@ -330,12 +356,18 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
             c["bullets"] += 1
         if _DEFINITION.match(line):
             c["definitions"] += 1
-        if re.match(r"^\s*[$%] \S", line):
+        if re.match(r"^\s*[$%] \S", line) or _CODE_LINE.match(line):
             c["commands"] += 1
         prose_lines.append(stripped)
-        para.append(re.sub(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,2}[.)])?\s*", "", stripped))
         if len(stripped.split()) >= 25 and not _BULLET.match(line) and not _NUMBERED.match(line):
-            long_lines += 1
+            c["long_lines"] += 1
+        item = bool(_BULLET.match(line) or _NUMBERED.match(line))
+        if para and item:  # a list item opens a paragraph of its own
+            paragraphs.append(" ".join(para))
+            para = []
+        if not para:
+            listed.append(item)
+        para.append(re.sub(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,2}[.)])?\s*", "", stripped))
     if para:
         paragraphs.append(" ".join(para))
     body = "\n".join(prose_lines)
@@ -368,7 +400,12 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     c["dateline"] = 1.0 if _DATELINE.search("\n".join(prose_lines[:3])) else 0.0
     c["past"] = past / (past + present) if past + present else 0.0
     c["exclamations"] = body.count("!")
-    c["prose"] = long_lines / nonblank if nonblank else 0.0
+    c["names"] = len(_CAPITALISED.findall(body))
+    c["numbers"] += len(_NUMBER.findall(body))
+    c["quotes"] = len(_QUOTE_MARK.findall(body)) // 2
+    c["long_lines"] = c["long_lines"] / max(len(prose_lines), 1)
+    long_words = sum(n for n, lst in zip((len(p.split()) for p in paragraphs), listed) if n >= 40 and not lst)
+    c["prose"] = long_words / max(sum(len(p.split()) for p in paragraphs), 1)
     turns = speaker_turns(text)
     c["speaker_turns"] = sum(turns.values())
     c["speakers"] = min(len(turns), 6)
@@ -376,6 +413,7 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     sentences = _sentences(paragraphs)
     lengths = [len(s.split()) for s in sentences]
     c["sentence_length"] = sum(lengths) / len(lengths) if lengths else 0.0
+    c["opens_defining"] = 1.0 if any(_DEFINING.match(s) or _GLOSS.search(s) for s in sentences[:2]) else 0.0
     candidates = []
     for s in sentences:
         if s.rstrip().endswith("?"):
@@ -383,6 +421,8 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
         first = _LEAD.sub("", s).split(" ", 1)[0].lower().strip("*_`")
         if first in IMPERATIVES:
             c["instructions"] += 1
+        if _DEFINING.match(s):
+            c["defining"] += 1
         if len(s) < 600 and s.count(" ") >= 5:
             candidates.append(s)
     if candidates:
@@ -392,4 +432,4 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
         for s in sample:
             for cue in rhetoric_cues(s) & frozenset(_RHETORIC):
                 c[cue] += scale
-    return Evidence(words=words, counts={k: float(v) for k, v in c.items()})
+    return Evidence(words=words, counts={k: float(c.get(k, 0.0)) for k in FEATURES})

@@ -50,10 +50,13 @@ LABELS = ("implement", "synthesize", "reference", "monitor", "explore")
 VERSION = 1
 MIN_WORDS = 20
 """Below this many words there is no genre to read: `teleology_default` decides."""
-RIDGE = 4.0
-"""`adapt`: the pull toward the shipped weights, in reviewed notes' worth (a purpose the reader
-corrects on a handful of similar notes moves; one stray note barely does)."""
+RIDGE = 1.0
+"""`adapt`: the pull toward the shipped weights, per feature (the L2 weight is RIDGE x the number of
+features, what one typical note weighs in standardised units): a purpose the reader corrects on a
+handful of similar notes moves; one stray note barely does."""
 MAX_NOTES = 600
+CLIP = 4.0
+"""Standardised features are clipped to +-CLIP (training does the same)."""
 
 
 @dataclass
@@ -73,7 +76,13 @@ class TeleologyModel:
     trained_on: dict[str, Any] = field(default_factory=dict)
 
     def standardise(self, x: list[float]) -> list[float]:
-        return [(v - m) / s if s else 0.0 for v, m, s in zip(x, self.mean, self.scale, strict=True)]
+        """(x - mean) / scale, clipped to +-CLIP: one feature far outside what training saw (a page
+        that is all commands) counts as very high, not as thirty times the usual."""
+        out = []
+        for v, m, s in zip(x, self.mean, self.scale, strict=True):
+            z = (v - m) / s if s else 0.0
+            out.append(min(max(z, -CLIP), CLIP))
+        return out
 
     def logits(self, z: list[float]) -> list[float]:
         return [sum(w * v for w, v in zip(row, z, strict=True)) + b for row, b in zip(self.coef, self.intercept, strict=True)]
@@ -149,8 +158,9 @@ def adapt(base: TeleologyModel, examples: list[tuple[list[float], str, bool]], r
     w0 = np.array(base.coef)
     b0 = np.array(base.intercept)
     w, b = w0.copy(), b0.copy()
+    ridge *= len(base.features)
     step = 1.0 / (0.25 * float((z * z).sum(axis=1).max(initial=1.0)) * len(rows) + ridge)
-    for _ in range(400):
+    for _ in range(1500):
         logits = z @ w.T + b
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
