@@ -114,6 +114,18 @@ IMPERATIVES = frozenset(
     visit wait watch wrap write""".split()
 )
 """Verbs that open an instruction ("Run the tests", "Then open the file")."""
+OBJECTS = frozenset("the a an your it its this that these them all some each every any".split())
+NOT_VERBS = frozenset(
+    """the a an this that these those it its he she they we i you there here what which who how why when
+    where while if as and but or so yet in on at for with of by from to after before during since until
+    under over into onto about like once only also all both each every some any no not now then today
+    yesterday tomorrow meanwhile however last next first second third finally later earlier still even
+    just most many much more less few several such one two three because therefore thus hence although
+    though unless whether instead indeed perhaps maybe despite given than even nor either neither
+    except besides otherwise whatever whoever whenever wherever unlike among between through""".split()
+)
+"""Words that cannot open an instruction; any other word followed by an object ("Knead the dough",
+"Bake it") reads as an order, whatever the verb."""
 _GERUND_HEAD = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][a-z]+ing\b")
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -418,8 +430,12 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     for s in sentences:
         if s.rstrip().endswith("?"):
             c["questions"] += 1
-        first = _LEAD.sub("", s).split(" ", 1)[0].lower().strip("*_`")
-        if first in IMPERATIVES:
+        head = _LEAD.sub("", s).split(" ", 2)
+        first = head[0].lower().strip("*_`")
+        second = head[1].lower() if len(head) > 1 else ""
+        if first in IMPERATIVES or (
+            second in OBJECTS and first.isalpha() and first not in NOT_VERBS and not first.endswith(("ly", "s", "ed"))
+        ):
             c["instructions"] += 1
         if _DEFINING.match(s):
             c["defining"] += 1
