@@ -221,9 +221,21 @@ def measure(data: Path, nlp=None, fast: bool = False) -> dict[str, float]:
     mt = [i for i in extra if docs[i].label == "synthesize"]
     table(
         "Held-out extra collections: share right (news = monitor; arg-microtexts = synthesize)",
-        ["method", f"kpcrowd ({len(kp)})", f"bbc ({len(bbc)})", f"microtexts ({len(mt)})", "all collections, accuracy"],
-        [[name, *(scores(docs, p, s)[0] for s in (kp, bbc, mt)), scores(docs, p, list(range(len(docs))))[0]]
-         for name, p in methods.items()],
+        [
+            "method",
+            f"kpcrowd ({len(kp)})",
+            f"bbc ({len(bbc)})",
+            f"microtexts ({len(mt)})",
+            "all collections, accuracy",
+        ],
+        [
+            [
+                name,
+                *(scores(docs, p, s)[0] for s in (kp, bbc, mt)),
+                scores(docs, p, list(range(len(docs))))[0],
+            ]
+            for name, p in methods.items()
+        ],
     )
     odd = [i for i in dev if int(docs[i].name[1:4]) % 2]
     even = [i for i in dev if not int(docs[i].name[1:4]) % 2]
@@ -245,8 +257,16 @@ def measure(data: Path, nlp=None, fast: bool = False) -> dict[str, float]:
     table(
         "triage held out, per collection",
         ["collection", "label", "texts", "right", "most often given"],
-        [[g, docs[idx[0]].label, len(idx), scores(docs, triage_pred, idx)[0],
-          Counter(triage_pred[i] for i in idx).most_common(1)[0][0]] for g, idx in sorted(by_group.items())],
+        [
+            [
+                g,
+                docs[idx[0]].label,
+                len(idx),
+                scores(docs, triage_pred, idx)[0],
+                Counter(triage_pred[i] for i in idx).most_common(1)[0][0],
+            ]
+            for g, idx in sorted(by_group.items())
+        ],
     )
     shipped = shipped_predictions(docs)
     print(
@@ -254,7 +274,9 @@ def measure(data: Path, nlp=None, fast: bool = False) -> dict[str, float]:
         f"accuracy {scores(docs, shipped, dev)[0]:.3f} on teleology-dev, "
         f"{scores(docs, shipped, list(range(len(docs))))[0]:.3f} on all {len(docs)} texts"
     )
-    print(f"Features: {feat_ms:.1f} ms per text ({len(docs)} texts); whole benchmark {time.perf_counter() - t0:.0f} s")
+    print(
+        f"Features: {feat_ms:.1f} ms per text ({len(docs)} texts); whole benchmark {time.perf_counter() - t0:.0f} s"
+    )
     held = scores(docs, triage_pred, dev)
     out = {"teleology.heldout_accuracy": held[0]}
     out.update({f"teleology.heldout_recall_{lab}": r for lab, r in zip(LABELS, held[1:], strict=True)})

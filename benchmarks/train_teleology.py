@@ -68,13 +68,23 @@ def load_extra(data: Path) -> list[Doc]:
         lines = path.read_text(encoding="utf-8", errors="replace").replace("&amp;", "&").split("\n", 1)
         body = lines[1].strip() if len(lines) > 1 else ""
         if len(body.split()) >= KP_MIN_WORDS:
-            out.append(Doc(path.name, f"# {lines[0].strip()}\n\n{body}\n", "monitor", "kpcrowd-500n (news)", False))
+            out.append(
+                Doc(path.name, f"# {lines[0].strip()}\n\n{body}\n", "monitor", "kpcrowd-500n (news)", False)
+            )
     bbc = data / "bbc-dev.jsonl"
     if bbc.is_file():
         for line in bbc.read_text(encoding="utf-8").splitlines():
             row = json.loads(line)
             head, _, body = row["article"].strip().partition("\n")
-            out.append(Doc(str(row["id"]), f"# {head.strip()}\n\n{body.strip()}\n", "monitor", "bbc-dev (news)", False))
+            out.append(
+                Doc(
+                    str(row["id"]),
+                    f"# {head.strip()}\n\n{body.strip()}\n",
+                    "monitor",
+                    "bbc-dev (news)",
+                    False,
+                )
+            )
     micro = data / "arg-microtexts-en.jsonl"
     if micro.is_file():
         for line in micro.read_text(encoding="utf-8").splitlines():
@@ -94,7 +104,9 @@ def weights(docs: list[Doc]) -> list[float]:
     return [1.0 / (size[d.group] * groups_per_label[d.label]) * len(docs) / len(LABELS) for d in docs]
 
 
-def fit(x: list[list[float]], docs: list[Doc], c: float = C, trained_on: dict | None = None) -> TeleologyModel:
+def fit(
+    x: list[list[float]], docs: list[Doc], c: float = C, trained_on: dict | None = None
+) -> TeleologyModel:
     """The model trained on `x` (rows of `evidence.FEATURES`) and the docs' labels."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression

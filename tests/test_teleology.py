@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,7 @@ PORTSMOUTH, March 3 (Wire) - The harbour authority on Tuesday approved a second 
 "This was the hardest vote of my time on the board," said Maria Lindqvist, the authority's chair. The terminal will cost 48 million pounds and open in June 2027, according to the plan.
 
 Residents' groups said they would appeal. "We were never asked," said Tom Reyes, who leads one of them. The council reported last week that traffic on the harbour road rose 12 percent in 2025.
-"""
+"""  # noqa: E501
 
 ESSAY = """# Why small teams ship
 
@@ -86,7 +87,7 @@ I think most organisations misread why small teams ship. They blame process, but
 Of course, some people argue that large teams simply have more hands. That is true as far as it goes. But hands are not the bottleneck; agreement is. Because every decision needs more of it, a large team should expect to move slowly, and it is a mistake to think that more process will fix that.
 
 Therefore the honest answer is not a better process but fewer people who need to agree. In my view, that is why the best work so often comes from groups of three or four.
-"""
+"""  # noqa: E501
 
 INTERVIEW = """# Episode 12: building in public
 
@@ -105,9 +106,18 @@ INTERVIEW = """# Episode 12: building in public
 
 CASES = {
     "implement": (TUTORIAL, ("numbered steps", "commands", "instructions", "code")),
-    "reference": (REFERENCE, ("options/flags", "reference sections", "term definitions", "table rows", "descriptive")),
-    "monitor": (NEWS, ("reporting verbs", "attributed quotes", "dateline", "dates", "names", "quotations", "figures")),
-    "synthesize": (ESSAY, ("stance", "reasoning", "concessions", "conclusions", "long paragraphs", "reasons")),
+    "reference": (
+        REFERENCE,
+        ("options/flags", "reference sections", "term definitions", "table rows", "descriptive"),
+    ),
+    "monitor": (
+        NEWS,
+        ("reporting verbs", "attributed quotes", "dateline", "dates", "names", "quotations", "figures"),
+    ),
+    "synthesize": (
+        ESSAY,
+        ("stance", "reasoning", "concessions", "conclusions", "long paragraphs", "reasons"),
+    ),
     "explore": (INTERVIEW, ("speaker turns", "questions", "fillers", "speakers")),
 }
 
@@ -208,7 +218,15 @@ def test_any_text_gets_a_purpose_and_probabilities(text):
 
 
 def test_hostile_texts_do_not_crash():
-    for text in ("", "\x00" * 500, "`" * 9999, "```\n" * 2000, "| a |\n" * 3000, "1. x\n" * 5000, "é" * 100_000):
+    for text in (
+        "",
+        "\x00" * 500,
+        "`" * 9999,
+        "```\n" * 2000,
+        "| a |\n" * 3000,
+        "1. x\n" * 5000,
+        "é" * 100_000,
+    ):
         assert decide(note_of(text), RULES)[0] in LABELS
 
 
@@ -242,7 +260,10 @@ def test_a_platform_hint_multiplies_odds_and_is_said():
 
 def test_old_rules_files_still_parse_and_unknown_purposes_are_refused():
     old = safe_load_mapping(default_text("rules.yaml"))
-    old["teleology"] = {"implement": {"cues": ["how to"], "platforms": ["github"]}, "explore": {"formats": ["podcast"]}}
+    old["teleology"] = {
+        "implement": {"cues": ["how to"], "platforms": ["github"]},
+        "explore": {"formats": ["podcast"]},
+    }
     rules = parse_rules(old)
     assert set(rules.teleology) == set(LABELS) and rules.teleology["monitor"].prior == 1.0
     old["teleology"] = {"daydream": {}}
@@ -260,7 +281,9 @@ def test_shipped_model_matches_the_features_and_round_trips():
     model = shipped()
     assert model.features == list(FEATURES) and len(model.coef) == len(LABELS)
     again = TeleologyModel.from_json(model.to_json("fp"), "fp")
-    assert again is not None and again.probabilities([0.5] * len(FEATURES)) == model.probabilities([0.5] * len(FEATURES))
+    assert again is not None and again.probabilities([0.5] * len(FEATURES)) == model.probabilities(
+        [0.5] * len(FEATURES)
+    )
     assert TeleologyModel.from_json(model.to_json("fp"), "other") is None
     assert TeleologyModel.from_json("{not json", None) is None
     stale = model.to_json().replace('"numbered"', '"renamed"')
@@ -274,7 +297,12 @@ TURNS = ["Hello there, and welcome.", "Thanks for having me.", "So where do we s
 
 def layout(fmt: str) -> str:
     names = ["Ana Costa", "Ben Li"]
-    return "\n\n".join(fmt.format(name=names[i % 2], n=i % 2 + 1, t=f"00:0{i}:1{i}", said=s) for i, s in enumerate(TURNS)) + "\n"
+    return (
+        "\n\n".join(
+            fmt.format(name=names[i % 2], n=i % 2 + 1, t=f"00:0{i}:1{i}", said=s) for i, s in enumerate(TURNS)
+        )
+        + "\n"
+    )
 
 
 @pytest.mark.parametrize(
@@ -308,7 +336,8 @@ def test_timestamps_alone_make_a_transcript():
 @pytest.mark.parametrize(
     "text",
     [
-        "Note: back up first.\n\nFilename: src/main.rs\n\nNote: again.\n\nFilename: src/lib.rs\n" + "word " * 200,
+        "Note: back up first.\n\nFilename: src/main.rs\n\nNote: again.\n\nFilename: src/lib.rs\n"
+        + "word " * 200,
         "09:00 Registration\n09:30 Keynote\n10:30 Break\n" + "The conference is in the main hall. " * 40,
         "Step 1: open it.\n\nStep 2: close it.\n\nStep 3: again.\n\nStep 4: done.\n" + "word " * 200,
         "Ana: hello there.\n\nAna: hello again.\n\nAna: and again.\n\nAna: last.\n" + "word " * 200,
@@ -322,7 +351,11 @@ def test_labels_schedules_and_one_voice_are_no_transcript(text):
 def test_formats_from_evidence():
     prose = "The harbour road is busy in the morning and quiet at night, as the tide turns. " * 20
     assert note_of(prose).format == "article"
-    paper = "# Sparse retrieval\n\n## Abstract\n\nWe show that " + prose + "\n\n## References\n\n[1] Raman, P. (2023).\n"
+    paper = (
+        "# Sparse retrieval\n\n## Abstract\n\nWe show that "
+        + prose
+        + "\n\n## References\n\n[1] Raman, P. (2023).\n"
+    )
     assert note_of(paper).format == "paper"
     book = "# The Quiet Machine\n\n## Chapter 1\n\n" + prose + "\n\n## Chapter 2\n\n" + prose
     assert note_of(book).format == "book"
@@ -336,13 +369,16 @@ def test_formats_from_evidence():
 # --- the reader teaches it -------------------------------------------------------------------------
 
 
-def write_note(vault: Path, name: str, text: str, teleology: str, chosen: str, status: str = "reviewed") -> None:
+def write_note(
+    vault: Path, name: str, text: str, teleology: str, chosen: str, status: str = "reviewed"
+) -> None:
     (vault / "notes").mkdir(parents=True, exist_ok=True)
     (vault / "notes" / f"{name}.md").write_text(
         "---\n"
-        f"id: SOURCE-20260101-{abs(hash(name)) % 1000:03d}\ncaptured_date: 2026-01-01\noriginal_filename: {name}.md\n"
+        f"id: SOURCE-20260101-{zlib.crc32(name.encode()) % 1000:03d}\ncaptured_date: 2026-01-01\n"
+        f"original_filename: {name}.md\n"
         f"status: {status}\nplatform: web\nformat: article\nsignal_tier: medium\nteleology: {teleology}\n"
-        f"triage_reasons:\n  - \"teleology: {chosen} p=0.70 (something)\"\n---\n\n## Capture\n\n{text}\n",
+        f'triage_reasons:\n  - "teleology: {chosen} p=0.70 (something)"\n---\n\n## Capture\n\n{text}\n',
         encoding="utf-8",
     )
 
@@ -366,7 +402,9 @@ def test_reviewed_corrections_teach_the_vault_and_are_explained(tmp_path):
         write_note(ws.vault, f"recipe-{i}", recipe(i), wanted, before)
     for i in range(2):
         write_note(ws.vault, f"essay-{i}", ESSAY, "synthesize", "synthesize")
-    write_note(ws.vault, "unread", recipe(50), "monitor", "implement", status="triaged")  # not reviewed: no example
+    write_note(
+        ws.vault, "unread", recipe(50), "monitor", "implement", status="triaged"
+    )  # not reviewed: no example
     records = load_notes(ws.vault)
     model = teleology_model(ws, records, RULES, dry_run=False)
     assert model is not None and model.notes == 8 and model.corrected == 6

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from .rhetoric import cues as rhetoric_cues
 
@@ -29,7 +30,8 @@ TIMESTAMP = re.compile(rf"^\s*{_STAMP}\s", re.M)
 """A line opening with a time stamp: `00:01:02 text`, `[01:02] text`, `(1:02:03) text`."""
 _NAME = r"[A-Z][\w.'’-]*(?: (?:[A-Z][\w.'’-]*|de|van|von|der|da|la|le|bin|al)){0,3}"
 SPEAKER = re.compile(
-    rf"^[ \t]*(?:>[ \t]*)?(?:{_STAMP}[ \t]*(?:-[ \t]*)?)?(?:\*\*|__)?(?P<name>{_NAME}|Speaker \d+|SPEAKER_\d+)"
+    rf"^[ \t]*(?:>[ \t]*)?(?:{_STAMP}[ \t]*(?:-[ \t]*)?)?(?:\*\*|__)?"
+    rf"(?P<name>{_NAME}|Speaker \d+|SPEAKER_\d+)"
     rf"(?:[ \t]*[\[(]{_STAMP}[\])])?(?:\*\*|__)?[ \t]*(?::(?:\*\*|__)?|(?:\*\*|__):)"
     rf"(?:[ \t]+(?:{_STAMP}[ \t]*)?(?=\S)|[ \t]*{_STAMP}?[ \t]*$)",
     re.M,
@@ -37,7 +39,9 @@ SPEAKER = re.compile(
 """A speaker's turn at the start of a line, in the common layouts: `Name:`, `**Name:**`,
 `**Name**:`, `[00:01:02] Name:`, `Name (00:01:02):`, `Name: 00:00:00` (the words on the next
 line), `Speaker 1:`."""
-SPEAKER_LINE = re.compile(rf"^[ \t]*(?:{_STAMP}[ \t]*)?(?P<name>Speaker \d+|SPEAKER_\d+)[ \t]*(?:{_STAMP})?[ \t]*$", re.M)
+SPEAKER_LINE = re.compile(
+    rf"^[ \t]*(?:{_STAMP}[ \t]*)?(?P<name>Speaker \d+|SPEAKER_\d+)[ \t]*(?:{_STAMP})?[ \t]*$", re.M
+)
 """A speaker label alone on its line (`Speaker 1`, `Speaker 2  00:01:05`), the words below it."""
 NOT_SPEAKERS = frozenset(
     """note notes warning warnings tip tips important caution danger info hint example examples filename
@@ -94,7 +98,8 @@ _BULLET = re.compile(r"^\s*[-*+]\s+\S")
 _TABLE = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{3,}")
 _DEFINITION = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?:`[^`]{1,60}`|\*\*[^*]{1,60}\*\*|[\w.-]{1,40})\s*(?:\([^)]{0,40}\)\s*)?(?::|—|–| - )\s+\S"
+    r"^\s*(?:[-*+]\s+)?(?:`[^`]{1,60}`|\*\*[^*]{1,60}\*\*|[\w.-]{1,40})\s*(?:\([^)]{0,40}\)\s*)?"
+    r"(?::|—|–| - )\s+\S"
 )
 """A term and its gloss on one line: "- `--verbose`: prints more", "**name** — what it is"."""
 _CODE_LINE = re.compile(r"^\s*(?:[-*+]\s+)?`[^`]{2,}`\s*$")
@@ -127,18 +132,38 @@ NOT_VERBS = frozenset(
 """Words that cannot open an instruction; any other word followed by an object ("Knead the dough",
 "Bake it") reads as an order, whatever the verb."""
 _GERUND_HEAD = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][a-z]+ing\b")
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 YOU = _words("you your yours yourself yourselves you'll you're you've you'd")
 FIRST = _words("i me my mine myself i'm i've i'd i'll")
-LETS = _words("let's we'll") | {("let", "us"), ("we", "will"), ("now", "we"), ("we", "need"), ("we're", "going")}
+LETS = _words("let's we'll") | {
+    ("let", "us"),
+    ("we", "will"),
+    ("now", "we"),
+    ("we", "need"),
+    ("we're", "going"),
+}
 REF_WORDS = _words(
     """returns default defaults specifies specify optional required deprecated syntax synopsis accepts
     corresponds consists denotes represents describes contains enables disables overrides"""
-) | {("must", "be"), ("may", "be"), ("is", "used"), ("are", "used"), ("refers", "to"), ("see", "also"),
-     ("by", "default"), ("if", "set"), ("is", "defined"), ("are", "defined"), ("is", "one"), ("the", "following")}
+) | {
+    ("must", "be"),
+    ("may", "be"),
+    ("is", "used"),
+    ("are", "used"),
+    ("refers", "to"),
+    ("see", "also"),
+    ("by", "default"),
+    ("if", "set"),
+    ("is", "defined"),
+    ("are", "defined"),
+    ("is", "one"),
+    ("the", "following"),
+}
 """The descriptive present of documentation: what a thing is, takes, returns, defaults to."""
 RELEASE = _words(
     """release released releases releasing announce announced announces announcing announcement launch
@@ -152,13 +177,30 @@ REPORTING = _words(
     denied insisted revealed admitted urged spokesman spokeswoman spokesperson officials"""
 ) | {("according", "to")}
 PAST = _words("was were had did said told went came made became took began got saw gave")
-PRESENT = _words("is are has have does do can returns takes means uses makes gets sets contains provides allows lets needs")
-INTERJECTIONS = _words("yeah yep yup um umm uh uhh oh okay ok hmm wow gonna wanna kinda sorta exactly absolutely totally cool awesome") | {
-    ("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")}
-YOU_ASK = {("do", "you"), ("did", "you"), ("would", "you"), ("could", "you"), ("can", "you"), ("have", "you"),
-           ("are", "you"), ("were", "you"), ("will", "you"), ("tell", "us"), ("tell", "me"), ("what's", "your")}
+PRESENT = _words(
+    "is are has have does do can returns takes means uses makes gets sets contains provides allows lets needs"
+)
+INTERJECTIONS = _words(
+    "yeah yep yup um umm uh uhh oh okay ok hmm wow gonna wanna kinda sorta exactly absolutely totally cool "
+    "awesome"
+) | {("you", "know"), ("i", "mean"), ("kind", "of"), ("sort", "of")}
+YOU_ASK = {
+    ("do", "you"),
+    ("did", "you"),
+    ("would", "you"),
+    ("could", "you"),
+    ("can", "you"),
+    ("have", "you"),
+    ("are", "you"),
+    ("were", "you"),
+    ("will", "you"),
+    ("tell", "us"),
+    ("tell", "me"),
+    ("what's", "your"),
+}
 MONTHS = _words(
-    "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"
+    "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct "
+    "october nov november dec december"
 )
 DAYS = _words("monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow")
 STANCE_WORDS = _words(
@@ -178,7 +220,8 @@ _LINK = re.compile(r"https?://")
 _ATTRIBUTED = re.compile(r"[”\"][,.]? (?:he |she |they )?(?:said|says|added|told)\b")
 """A quotation attributed right after it: "…," said Ms Smith / "…," she added."""
 _DATELINE = re.compile(
-    r"^\s*(?:[A-Z][A-Za-z.]+(?:[ /-][A-Z][A-Za-z.]+){0,3},? (?:[A-Z][a-z]{2,8}\.? \d{1,2},? )?(?:\([A-Z][\w ]+\) )?(?:—|–|-{1,2}) )",
+    r"^\s*(?:[A-Z][A-Za-z.]+(?:[ /-][A-Z][A-Za-z.]+){0,3},? (?:[A-Z][a-z]{2,8}\.? \d{1,2},? )?"
+    r"(?:\([A-Z][\w ]+\) )?(?:—|–|-{1,2}) )",
     re.M,
 )
 """A news dateline: "LISBON, April 1 (Reuters) - ", "WASHINGTON — "."""
@@ -197,16 +240,28 @@ _CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 _NUMBER = re.compile(r"(?<![\w.])[$€£]?\d[\d,.]*%?")
 _QUOTE_MARK = re.compile(r"[“”]|(?<=\s)\"|\"(?=[\s,.])")
 _DEFINING = re.compile(
-    r"^(?:an? |the |each |every )?(?:`[^`]+`|\*\*[^*]+\*\*|[\w-]+(?: [\w-]+){0,3}) (?:is|are) (?:an?|the|used|one|"
+    r"^(?:an? |the |each |every )?(?:`[^`]+`|\*\*[^*]+\*\*|[\w-]+(?: [\w-]+){0,3}) "
+    r"(?:is|are) (?:an?|the|used|one|"
     r"defined|called|set|only|not|always|either|any)\b",
     re.I,
 )
-_GLOSS = re.compile(r"^[^.]{0,80}\b(?:is|are) (?:an?|the) (?:[\w-]+ ){0,4}(?:that|which|for|of|used|where)\b|\brefers to\b")
+_GLOSS = re.compile(
+    r"^[^.]{0,80}\b(?:is|are) (?:an?|the) (?:[\w-]+ ){0,4}(?:that|which|for|of|used|where)\b|\brefers to\b"
+)
 """A sentence that defines its subject: "`cfg` is a macro that", "A crate is the smallest unit"."""
 _TABLES = {
-    "you": YOU, "first_person": FIRST, "lets": LETS, "ref_phrases": REF_WORDS, "release": RELEASE,
-    "reporting": REPORTING, "interjections": INTERJECTIONS, "you_questions": YOU_ASK,
-    "stance_words": STANCE_WORDS, "dates": DAYS, "third_person": THIRD, "normative": NORMATIVE,
+    "you": YOU,
+    "first_person": FIRST,
+    "lets": LETS,
+    "ref_phrases": REF_WORDS,
+    "release": RELEASE,
+    "reporting": REPORTING,
+    "interjections": INTERJECTIONS,
+    "you_questions": YOU_ASK,
+    "stance_words": STANCE_WORDS,
+    "dates": DAYS,
+    "third_person": THIRD,
+    "normative": NORMATIVE,
     "numbers": MONEY,
 }
 _BY_TOKEN: dict[str, tuple[str, ...]] = {}
@@ -297,13 +352,15 @@ FEATURES: dict[str, str] = {
     "exclamations": "{n} exclamations",
 }
 """Feature -> how `triage_reasons` says it ({n}: the count, {p}: a share, {x}: a value)."""
-SHARES = frozenset({"past", "prose", "long_lines", "sentence_length", "dateline", "speakers", "opens_defining"})
+SHARES = frozenset(
+    {"past", "prose", "long_lines", "sentence_length", "dateline", "speakers", "opens_defining"}
+)
 """Features used as they are (a share, a flag, a small value), not as a rate per 100 words."""
 
 
 def describe(name: str, value: float) -> str:
     """How `triage_reasons` says a feature's raw count."""
-    return FEATURES[name].format(n=int(round(value)), p=value, x=value)
+    return FEATURES[name].format(n=round(value), p=value, x=value)
 
 
 def _sentences(prose: list[str]) -> list[str]:
@@ -317,7 +374,7 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     """The genre evidence of a markdown text (read up to `max_chars`: the shape of a text shows in
     its first 10,000 words)."""
     text = markdown[:max_chars]
-    c: Counter[str] = Counter()
+    c: dict[str, float] = defaultdict(float)
     prose_lines: list[str] = []  # text lines outside code, tables and headings
     paragraphs: list[str] = []
     para: list[str] = []
@@ -331,7 +388,18 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
             else:
                 in_code, lang = True, fence.group(2).lower()
                 c["code_blocks"] += 1
-                if lang in ("sh", "bash", "shell", "console", "zsh", "powershell", "ps1", "cmd", "bat", "fish"):
+                if lang in (
+                    "sh",
+                    "bash",
+                    "shell",
+                    "console",
+                    "zsh",
+                    "powershell",
+                    "ps1",
+                    "cmd",
+                    "bat",
+                    "fish",
+                ):
                     c["commands"] += 1
             continue
         if in_code:
@@ -384,7 +452,7 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
         paragraphs.append(" ".join(para))
     body = "\n".join(prose_lines)
     tokens = _TOKEN.findall(body.lower())
-    words = len(tokens) + c["code_lines"]
+    words = len(tokens) + int(c["code_lines"])
     past = present = 0
     for tok, n in Counter(tokens).items():
         for name in _BY_TOKEN.get(tok, ()):
@@ -397,7 +465,7 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
             c["contractions"] += n
         if tok.startswith("cve-"):
             c["release"] += n
-    for pair, n in Counter(zip(tokens, tokens[1:])).items():
+    for pair, n in Counter(pairwise(tokens)).items():
         for name in _BY_PAIR.get(pair, ()):
             c[name] += n
         if pair[0] in MONTHS and pair[1][:1].isdigit():
@@ -416,7 +484,8 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     c["numbers"] += len(_NUMBER.findall(body))
     c["quotes"] = len(_QUOTE_MARK.findall(body)) // 2
     c["long_lines"] = c["long_lines"] / max(len(prose_lines), 1)
-    long_words = sum(n for n, lst in zip((len(p.split()) for p in paragraphs), listed) if n >= 40 and not lst)
+    sizes = [len(p.split()) for p in paragraphs]
+    long_words = sum(n for n, lst in zip(sizes, listed, strict=False) if n >= 40 and not lst)
     c["prose"] = long_words / max(sum(len(p.split()) for p in paragraphs), 1)
     turns = speaker_turns(text)
     c["speaker_turns"] = sum(turns.values())
@@ -430,11 +499,14 @@ def evidence(markdown: str, max_chars: int = 60_000) -> Evidence:
     for s in sentences:
         if s.rstrip().endswith("?"):
             c["questions"] += 1
-        head = _LEAD.sub("", s).split(" ", 2)
-        first = head[0].lower().strip("*_`")
-        second = head[1].lower() if len(head) > 1 else ""
+        opening = _LEAD.sub("", s).split(" ", 2)
+        first = opening[0].lower().strip("*_`")
+        second = opening[1].lower() if len(opening) > 1 else ""
         if first in IMPERATIVES or (
-            second in OBJECTS and first.isalpha() and first not in NOT_VERBS and not first.endswith(("ly", "s", "ed"))
+            second in OBJECTS
+            and first.isalpha()
+            and first not in NOT_VERBS
+            and not first.endswith(("ly", "s", "ed"))
         ):
             c["instructions"] += 1
         if _DEFINING.match(s):

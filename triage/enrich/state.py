@@ -107,7 +107,9 @@ def _chosen_teleology(reasons: list[str]) -> str | None:
     return None
 
 
-def teleology_model(ws: Workspace, records: list[Record], rules: Rules, dry_run: bool) -> TeleologyModel | None:
+def teleology_model(
+    ws: Workspace, records: list[Record], rules: Rules, dry_run: bool
+) -> TeleologyModel | None:
     """The shipped teleology model refitted on the vault's reviewed notes (`teleology.adapt`), when
     `teleology_learn` is on and at least one reviewed note's teleology differs from what triage chose
     (until the reader corrects one, the shipped model is right by their account); retrained only when
@@ -117,7 +119,11 @@ def teleology_model(ws: Workspace, records: list[Record], rules: Rules, dry_run:
     reviewed = sorted(
         (r for r in records if r.get("status") == "reviewed" and r.get("teleology")), key=lambda r: r.path
     )
-    changed = {r.path for r in reviewed if _chosen_teleology(r.strings("triage_reasons")) not in (None, r.get("teleology"))}
+    changed = {
+        r.path
+        for r in reviewed
+        if _chosen_teleology(r.strings("triage_reasons")) not in (None, r.get("teleology"))
+    }
     if not changed:
         return None
     stamp = hashlib.sha256()
@@ -141,7 +147,13 @@ def teleology_model(ws: Workspace, records: list[Record], rules: Rules, dry_run:
             text = (ws.vault / r.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
-        examples.append((evidence(capture_text(text, with_source=False)).vector(), str(r.get("teleology")), r.path in changed))
+        examples.append(
+            (
+                evidence(capture_text(text, with_source=False)).vector(),
+                str(r.get("teleology")),
+                r.path in changed,
+            )
+        )
     model = adapt(shipped(), examples)
     if not dry_run:
         VaultWriter(ws.vault).write(".triage/teleology-model.json", model.to_json(fingerprint))

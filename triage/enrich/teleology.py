@@ -85,7 +85,10 @@ class TeleologyModel:
         return out
 
     def logits(self, z: list[float]) -> list[float]:
-        return [sum(w * v for w, v in zip(row, z, strict=True)) + b for row, b in zip(self.coef, self.intercept, strict=True)]
+        return [
+            sum(w * v for w, v in zip(row, z, strict=True)) + b
+            for row, b in zip(self.coef, self.intercept, strict=True)
+        ]
 
     def probabilities(self, x: list[float], bias: dict[str, float] | None = None) -> dict[str, float]:
         """Label -> probability; `bias` adds log-odds per label (priors and hints from rules.yaml)."""
@@ -120,7 +123,9 @@ class TeleologyModel:
         fingerprint), or built on other features than `evidence.FEATURES`."""
         try:
             data = json.loads(text)
-            if data.get("version") != VERSION or (fingerprint is not None and data.get("fingerprint") != fingerprint):
+            if data.get("version") != VERSION or (
+                fingerprint is not None and data.get("fingerprint") != fingerprint
+            ):
                 return None
             data.pop("version")
             data.pop("fingerprint", None)
@@ -138,11 +143,15 @@ def shipped() -> TeleologyModel:
     text = resources.files("triage").joinpath("defaults", "teleology-model.json").read_text(encoding="utf-8")
     model = TeleologyModel.from_json(text)
     if model is None:  # a packaging mistake, not a reader's: say so loudly
-        raise RuntimeError("triage/defaults/teleology-model.json does not match evidence.FEATURES; retrain it")
+        raise RuntimeError(
+            "triage/defaults/teleology-model.json does not match evidence.FEATURES; retrain it"
+        )
     return model
 
 
-def adapt(base: TeleologyModel, examples: list[tuple[list[float], str, bool]], ridge: float = RIDGE) -> TeleologyModel:
+def adapt(
+    base: TeleologyModel, examples: list[tuple[list[float], str, bool]], ridge: float = RIDGE
+) -> TeleologyModel:
     """`base` refitted on the reader's examples (feature vector, label, whether the reader changed
     triage's choice): multinomial logistic regression, L2 toward `base`'s weights, Newton-free
     gradient descent (convex: it converges from `base`). Standardisation stays `base`'s."""
@@ -183,7 +192,9 @@ def adapt(base: TeleologyModel, examples: list[tuple[list[float], str, bool]], r
     )
 
 
-def log_bias(note: Note, matcher: Matcher | None, rules: Rules) -> tuple[dict[str, float], dict[str, list[str]]]:
+def log_bias(
+    note: Note, matcher: Matcher | None, rules: Rules
+) -> tuple[dict[str, float], dict[str, list[str]]]:
     """Log-odds per label from rules.yaml (`prior`, and `teleology_hint` per cue, format or platform
     hit), and the hits, for the reasons."""
     bias: dict[str, float] = {}
@@ -200,13 +211,16 @@ def log_bias(note: Note, matcher: Matcher | None, rules: Rules) -> tuple[dict[st
     return bias, hits
 
 
-def decide(note: Note, rules: Rules, model: TeleologyModel | None = None, matcher: Matcher | None = None) -> tuple[str, str]:
+def decide(
+    note: Note, rules: Rules, model: TeleologyModel | None = None, matcher: Matcher | None = None
+) -> tuple[str, str]:
     """(teleology, the reason in words) for a note, from its text (`Note.words_text`)."""
     model = model or shipped()
     ev = evidence(note.words_text())
     if ev.words < MIN_WORDS:
         return rules.teleology_default, (
-            f"teleology: {rules.teleology_default} (default: {ev.words} words, too little text to tell its genre)"
+            f"teleology: {rules.teleology_default} (default: {ev.words} words, "
+            "too little text to tell its genre)"
         )
     x = ev.vector()
     bias, hits = log_bias(note, matcher, rules)

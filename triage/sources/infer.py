@@ -60,12 +60,21 @@ PLATFORM_FORMAT = {
 _THREAD_NUM = re.compile(r"^\s*\d{1,2}\s*/\s*\d{0,2}\s", re.M)
 _PAPER = {
     "abstract": re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?abstract\b", re.I | re.M),
-    "references": re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:references|bibliography|works cited)(?:\*\*)?\s*$", re.I | re.M),
+    "references": re.compile(
+        r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:references|bibliography|works cited)(?:\*\*)?\s*$", re.I | re.M
+    ),
     "identifier": re.compile(r"\b(?:doi:\s*10\.\d{4,}|10\.\d{4,9}/\S+|arxiv:\s*\d{4}\.\d{4,5})", re.I),
-    "citations": re.compile(r"\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\([A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)?,? (?:19|20)\d\d[a-z]?\)"),
+    "citations": re.compile(
+        r"\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\([A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)?,? (?:19|20)\d\d[a-z]?\)"
+    ),
 }
-"""What marks a paper: an abstract, a references section, a DOI or arXiv id, citations ([12], (Raman et al., 2023))."""
-_BOOK = re.compile(r"^\s*(?:#{1,6}\s*)?(?:chapter|part) (?:\d+|[ivxlc]+|one|two|three|four|five)\b|\bISBN(?:-1[03])?:?\s*[\d-]{10,17}|^\s*(?:#{1,6}\s*)?(?:table of )?contents\s*$", re.I | re.M)
+"""What marks a paper: an abstract, a references section, a DOI or arXiv id, citations ([12],
+(Raman et al., 2023))."""
+_BOOK = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:chapter|part) (?:\d+|[ivxlc]+|one|two|three|four|five)\b|"
+    r"\bISBN(?:-1[03])?:?\s*[\d-]{10,17}|^\s*(?:#{1,6}\s*)?(?:table of )?contents\s*$",
+    re.I | re.M,
+)
 _SOCIAL = re.compile(r"(?<![\w@])[@#][A-Za-z][\w]{1,30}\b")
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})\b")
 _BYLINE = re.compile(
