@@ -360,7 +360,10 @@ SHARES = frozenset(
 
 def describe(name: str, value: float) -> str:
     """How `triage_reasons` says a feature's raw count."""
-    return FEATURES[name].format(n=round(value), p=value, x=value)
+    text = FEATURES[name].format(n=round(value), p=value, x=value)
+    if round(value) == 1 and "{n}" in FEATURES[name]:
+        text = re.sub(r"^1 (\w+?)s\b", r"1 \1", re.sub(r"^1 times\b", "once", text))
+    return text
 
 
 def _sentences(prose: list[str]) -> list[str]:

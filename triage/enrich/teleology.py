@@ -38,7 +38,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from .evidence import FEATURES, Evidence, describe, evidence
+from .evidence import FEATURES, SHARES, Evidence, describe, evidence
 
 if TYPE_CHECKING:
     from ..config import Rules
@@ -109,7 +109,8 @@ class TeleologyModel:
         for j, name in enumerate(self.features):
             rest = sum(self.coef[i][j] for i in range(n) if i != k) / (n - 1)
             push = (self.coef[k][j] - rest) * z[j]
-            if push > 0.15 and ev.counts.get(name, 0.0) > 0:
+            value = ev.counts.get(name, 0.0)
+            if push > 0.15 and value > 0 and (name in SHARES or value >= 1.5):  # no "1 heading"
                 pushes.append((push, name))
         pushes.sort(reverse=True)
         return [describe(name, ev.counts[name]) for _, name in pushes[:limit]]
