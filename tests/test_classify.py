@@ -54,37 +54,19 @@ def test_given_topics_must_exist():
         classify(make("x", given={"topics": ["astrology"]}), TAX, RULES)
 
 
-@pytest.mark.parametrize(
-    "text, fmt, platform, teleology",
-    [
-        (
-            "How to install the library: step by step, run this command and configure it.",
-            "note",
-            "web",
-            "implement",
-        ),
-        (
-            "My take: the key implication is that scaling means that costs rise. "
-            "In other words, the thesis holds.",
-            "article",
-            "web",
-            "synthesize",
-        ),
-        ("OpenAI announced a new model today; the release was reported this week.", "post", "x", "monitor"),
-        (
-            "A definition and glossary of terms, with a table and a list of benchmark results.",
-            "paper",
-            "arxiv",
-            "reference",
-        ),
-        ("What if we are wrong? Maybe. I wonder about this open problem.", "note", "web", "explore"),
-        ("Nothing special here at all.", "note", "web", "explore"),
-    ],
-)
-def test_teleology_rules(text, fmt, platform, teleology):
-    n = classify(make(text, format=fmt, platform=platform), TAX, RULES)
-    assert n.teleology == teleology
-    assert any(r.startswith(f"teleology: {teleology}") for r in n.reasons)
+def test_teleology_comes_from_the_model_with_its_reasons():
+    """Each kind of evidence is tested in test_teleology.py; here: classify fills it and says why."""
+    text = (
+        "In this tutorial you build the site and run it on your machine.\n\n"
+        "1. Install the package, then open a terminal in your project folder.\n"
+        "2. Run the build. You should see the files appear in `dist/`.\n\n"
+        "```sh\n$ make build\n$ make serve\n```\n\n"
+        "3. Open the page in your browser and edit the title; your change shows at once.\n"
+    )
+    n = classify(make(text), TAX, RULES)
+    assert n.teleology == "implement"
+    why = next(r for r in n.reasons if r.startswith("teleology: implement p="))
+    assert any(w in why for w in ("numbered steps", "commands", "instructions", "code", "'you'")), why
 
 
 def test_tier_rules():

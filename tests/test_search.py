@@ -36,8 +36,12 @@ def test_ranked_results_with_snippets_and_filters(ws):
         "Open Weights and the Next Year of Models (transcript excerpt)"
     ]
     assert search(ws.vault, load_notes(ws.vault), "weights", topic="compute") == []
-    assert search(ws.vault, load_notes(ws.vault), "crdt", teleology="implement")[0].title.startswith(
-        "Local-first"
+    notes = load_notes(ws.vault)
+    purpose = next(r.get("teleology") for r in notes if r.title.startswith("Local-first"))
+    assert search(ws.vault, notes, "crdt", teleology=purpose)[0].title.startswith("Local-first")
+    other = next(t for t in ("implement", "reference") if t != purpose)
+    assert not any(
+        h.title.startswith("Local-first") for h in search(ws.vault, notes, "crdt", teleology=other)
     )
 
 

@@ -218,8 +218,12 @@ def parse_taxonomy(data: dict[str, Any], source: str = "taxonomy.yaml") -> Taxon
 
 
 class TeleologyRule(BaseModel):
+    """One purpose's settings: `prior` scales its probability; each cue phrase found, or the format
+    or platform listed, multiplies its odds by `teleology_hint` (enrich/teleology.py)."""
+
     model_config = ConfigDict(extra="forbid")
 
+    prior: float = Field(1.0, gt=0)
     cues: list[str] = Field(default_factory=list)
     formats: list[str] = Field(default_factory=list)
     platforms: list[str] = Field(default_factory=list)
@@ -245,7 +249,9 @@ class Rules(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     teleology_default: str = "explore"
-    teleology: dict[str, TeleologyRule]
+    teleology: dict[str, TeleologyRule] = Field(default_factory=dict)
+    teleology_hint: float = Field(2.0, gt=0)
+    teleology_learn: bool = True
     tiers: list[str]
     tier_cues: list[str] = Field(default_factory=list)
     tier_rules: list[TierRule]
@@ -277,10 +283,13 @@ def parse_rules(data: dict[str, Any], source: str = "rules.yaml") -> Rules:
     odd = sorted(set(rules.tier_weights) - {"argument", "specificity", "length", "cues"})
     if odd:
         raise ConfigError(f"{source}: tier_weights: {odd[0]!r} is not argument, specificity, length or cues")
-    if rules.teleology_default not in rules.teleology:
-        raise ConfigError(
-            f"{source}: teleology_default {rules.teleology_default!r} has no entry in `teleology`"
-        )
+    from .note import TELEOLOGIES as purposes
+
+    unknown = [t for t in [rules.teleology_default, *rules.teleology] if t not in purposes]
+    if unknown:
+        raise ConfigError(f"{source}: teleology {unknown[0]!r} is not one of {', '.join(purposes)}")
+    for name in purposes:  # a purpose the file does not list keeps its defaults (prior 1, no hints)
+        rules.teleology.setdefault(name, TeleologyRule())
     return rules
 
 

@@ -42,7 +42,7 @@ from pydantic import ValidationError
 
 from .config import Workspace, load_vocabulary
 from .enrich.classify import classify
-from .enrich.state import lexicon, relater, tier_cuts, topic_model
+from .enrich.state import lexicon, relater, teleology_model, tier_cuts, topic_model
 from .enrich.tier import after_linking
 from .errors import CaptureError
 from .lock import locked
@@ -204,9 +204,10 @@ def _run(
     kept: list[Note] = []
     model = topic_model(ws, records, taxonomy, rules, dry_run) if notes else None
     cuts = tier_cuts(records, rules) if notes else None
+    purposes = teleology_model(ws, records, rules, dry_run) if notes else None
     for note in notes:
         try:
-            classify(note, taxonomy, rules, ws.settings.max_topics, model, cuts)
+            classify(note, taxonomy, rules, ws.settings.max_topics, model, tier_cuts=cuts, teleology=purposes)
             note.lemmas = []  # scratch of the NLP stage: free it for big backlogs
             kept.append(note)
         except CaptureError as exc:

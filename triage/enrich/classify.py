@@ -19,7 +19,8 @@ Topics (from the vault's `taxonomy.yaml`):
     P; `triage_reasons` says, for each kept topic, P and where it came from, e.g.
     "topics: compute p=0.83 (model 0.71; keywords gpu×3, chip×2)".
 
-Teleology and tier: see `rules.yaml`, whose comments state the rules; `reasons` records which fired.
+Teleology: `teleology.py` (a model over evidence of genre, `evidence.py`). Tier: see `rules.yaml`,
+whose comments state the rules; `reasons` records which fired.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from ..text import slugify
 from . import tier
 from .calibrate import Calibration, features
 from .learn import TopicModel
+from .teleology import TeleologyModel, decide
 
 MAX_NGRAM = 4
 
@@ -186,26 +188,16 @@ def assign_topics(
         note.reasons.append("topics: none (no taxonomy keyword found, nothing like the reviewed notes)")
 
 
-def assign_teleology(note: Note, matcher: Matcher, rules: Rules) -> None:
+def assign_teleology(
+    note: Note, matcher: Matcher | None, rules: Rules, model: TeleologyModel | None = None
+) -> None:
+    """Teleology from the evidence of the text's genre (`teleology.py`), unless the capture gives it."""
     if "teleology" in note.given:
         note.teleology = note.given["teleology"]
         note.reasons.append("teleology: given in the capture")
         return
-    best, best_score, best_why = rules.teleology_default, 0, ["no cue matched"]
-    for name, rule in rules.teleology.items():
-        cues = [c for c in rule.cues if matcher.count(c)]
-        points = len(cues)
-        why = [f"cues {', '.join(cues[:5])}"] if cues else []
-        if note.format in rule.formats:
-            points += 2
-            why.append(f"format {note.format}")
-        if note.platform in rule.platforms:
-            points += 2
-            why.append(f"platform {note.platform}")
-        if points > best_score:
-            best, best_score, best_why = name, points, why
-    note.teleology = best
-    note.reasons.append(f"teleology: {best} ({best_score} points: {'; '.join(best_why)})")
+    note.teleology, why = decide(note, rules, model, matcher)
+    note.reasons.append(why)
 
 
 def assign_tier(
@@ -222,13 +214,14 @@ def classify(
     max_topics: int = 5,
     model: TopicModel | None = None,
     tier_cuts: dict[str, tuple[float, int]] | None = None,
+    teleology: TeleologyModel | None = None,
 ) -> Note:
     """Fill topics, teleology, signal_tier, notebooklm_category and reasons."""
     note.reasons = []
     note.topic_scores = []
     matcher = Matcher(words_of(note.clean_text or note.words_text()), note.lemmas)
     assign_topics(note, matcher, taxonomy, rules, max_topics, model)
-    assign_teleology(note, matcher, rules)
+    assign_teleology(note, matcher, rules, teleology)
     assign_tier(note, matcher, rules, tier_cuts)
     given = note.given.get("notebooklm_category")
     top = taxonomy.topics[note.topics[0]].notebooklm if note.topics else None

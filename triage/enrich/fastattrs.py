@@ -31,7 +31,7 @@ def _test(spec: Any) -> Any:
     if isinstance(spec, (str, bool)):
         return lambda v: v == spec
     if isinstance(spec, dict) and len(spec) == 1:
-        (op, arg), = spec.items()
+        ((op, arg),) = spec.items()
         if op == "IN":
             allowed = set(arg)
             return lambda v: v in allowed

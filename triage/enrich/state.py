@@ -1,6 +1,7 @@
 """What a run loads once and keeps in `vault/.triage/`: the entity lexicon (Faker's name lists), the
-topic model learned from reviewed notes (with its calibration), the related-notes finder (search
-index + catalog); and, from the catalog alone, the tier cuts the reviewed notes teach."""
+topic model and the teleology model learned from reviewed notes (the topics with their
+calibration), the related-notes finder (search index + catalog); and, from the catalog alone, the
+tier cuts the reviewed notes teach."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ..vault.catalog import (
 from ..vault.writer import VaultWriter
 from .classify import keyword_scorer
 from .learn import TopicModel
+from .teleology import TeleologyModel
 from .tier import learned_cuts, reviewed_scores
 
 if TYPE_CHECKING:
@@ -107,3 +109,66 @@ def tier_cuts(records: list[Record], rules: Rules) -> dict[str, tuple[float, int
     cuts = learned_cuts(reviewed, rules)
     log.info("tier cuts from %d reviewed notes: %s", len(reviewed), cuts)
     return cuts
+
+
+def _chosen_teleology(reasons: list[str]) -> str | None:
+    """What triage chose for a note, from its `triage_reasons` ("teleology: implement p=0.93 ...");
+    None when the capture gave it or the note says nothing."""
+    for reason in reasons:
+        if reason.startswith("teleology: ") and "given in the capture" not in reason:
+            return reason[len("teleology: ") :].split(" ", 1)[0]
+    return None
+
+
+def teleology_model(
+    ws: Workspace, records: list[Record], rules: Rules, dry_run: bool
+) -> TeleologyModel | None:
+    """The shipped teleology model refitted on the vault's reviewed notes (`teleology.adapt`), when
+    `teleology_learn` is on and at least one reviewed note's teleology differs from what triage chose
+    (until the reader corrects one, the shipped model is right by their account); retrained only when
+    a reviewed note changed. None: use the shipped model."""
+    if not rules.teleology_learn:
+        return None
+    reviewed = sorted(
+        (r for r in records if r.get("status") == "reviewed" and r.get("teleology")), key=lambda r: r.path
+    )
+    changed = {
+        r.path
+        for r in reviewed
+        if _chosen_teleology(r.strings("triage_reasons")) not in (None, r.get("teleology"))
+    }
+    if not changed:
+        return None
+    stamp = hashlib.sha256()
+    for r in reviewed:
+        stamp.update(f"{r.path}\0{r.mtime}\0{r.get('teleology')}\0".encode())
+    fingerprint = stamp.hexdigest()
+    cache = ws.state_dir / "teleology-model.json"
+    if cache.is_file():
+        try:
+            cached = TeleologyModel.from_json(cache.read_text(encoding="utf-8"), fingerprint)
+        except (OSError, UnicodeDecodeError):
+            cached = None
+        if cached is not None:
+            return cached
+    from .evidence import evidence
+    from .teleology import adapt, shipped
+
+    examples = []
+    for r in reviewed:
+        try:
+            text = (ws.vault / r.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        examples.append(
+            (
+                evidence(capture_text(text, with_source=False)).vector(),
+                str(r.get("teleology")),
+                r.path in changed,
+            )
+        )
+    model = adapt(shipped(), examples)
+    if not dry_run:
+        VaultWriter(ws.vault).write(".triage/teleology-model.json", model.to_json(fingerprint))
+    log.info("teleology model refitted on %d reviewed notes (%d corrected)", model.notes, model.corrected)
+    return model

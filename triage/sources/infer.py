@@ -60,9 +60,25 @@ PLATFORM_FORMAT = {
     "linkedin": "post",
     "github": "note",
 }
-_TIMESTAMP = re.compile(r"^\s*[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?\s", re.M)
-_SPEAKER = re.compile(r"^\s*(?:\*\*)?[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}(?:\*\*)?:\s+\S", re.M)
 _THREAD_NUM = re.compile(r"^\s*\d{1,2}\s*/\s*\d{0,2}\s", re.M)
+_PAPER = {
+    "abstract": re.compile(r"^\s*(?:#{1,6}\s*)?(?:\*\*)?abstract\b", re.I | re.M),
+    "references": re.compile(
+        r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(?:references|bibliography|works cited)(?:\*\*)?\s*$", re.I | re.M
+    ),
+    "identifier": re.compile(r"\b(?:doi:\s*10\.\d{4,}|10\.\d{4,9}/\S+|arxiv:\s*\d{4}\.\d{4,5})", re.I),
+    "citations": re.compile(
+        r"\[\d{1,3}(?:[,–-]\s*\d{1,3})*\]|\([A-Z][\w-]+(?: et al\.| and [A-Z][\w-]+)?,? (?:19|20)\d\d[a-z]?\)"
+    ),
+}
+"""What marks a paper: an abstract, a references section, a DOI or arXiv id, citations ([12],
+(Raman et al., 2023))."""
+_BOOK = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:chapter|part) (?:\d+|[ivxlc]+|one|two|three|four|five)\b|"
+    r"\bISBN(?:-1[03])?:?\s*[\d-]{10,17}|^\s*(?:#{1,6}\s*)?(?:table of )?contents\s*$",
+    re.I | re.M,
+)
+_SOCIAL = re.compile(r"(?<![\w@])[@#][A-Za-z][\w]{1,30}\b")
 _HANDLE = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{2,30})\b")
 _BYLINE = re.compile(
     r"^\s*(?:by|author:|written by|—|--)\s+([A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})\s*$", re.I | re.M
@@ -212,21 +228,39 @@ def infer_date(note: Note) -> dt.date:
 
 
 def infer_format(note: Note) -> str:
+    """The capture's format from evidence: `transcript` only with speaker turns or timestamps
+    (`evidence.is_transcript`: `Name:`, `**Name:**`, `**Name**:`, `[00:01:02] Name:`, `Speaker 1`);
+    the platform's format (YouTube: video, arXiv: paper...); on X a thread or a post; `thread`
+    for numbered posts (1/, 2/); `paper` with two marks of one (an abstract, references, a DOI,
+    citations); `book` with chapters, a contents list or an ISBN; a short text with handles or
+    hashtags is a `post`; other short texts are notes; `article` only when nothing says otherwise."""
+    from ..enrich.evidence import is_transcript
+
     body = note.words_text()
-    if len(_TIMESTAMP.findall(body)) >= 3 or len(_SPEAKER.findall(body)) >= 4:
+    if is_transcript(body):
         return "transcript"
     if note.platform in PLATFORM_FORMAT:
         return PLATFORM_FORMAT[note.platform]
     words = word_count(body)
+    threaded = len(_THREAD_NUM.findall(body)) >= 2
     if note.platform == "x":
-        if len(_THREAD_NUM.findall(body)) >= 2 or body.count("\n---\n") >= 2:
+        if threaded or body.count("\n---\n") >= 2:
             return "thread"
         return (
             "article"
             if words > 400 and re.search(r"^#{1,3} ", body, re.M)
             else ("thread" if words > 120 else "post")
         )
-    return "article" if words >= 150 else "note"
+    if threaded:
+        return "thread"
+    marks = [name for name, pattern in _PAPER.items() if pattern.search(body)]
+    if len(marks) >= 2 and (words >= 150 or "abstract" in marks):
+        return "paper"
+    if len(_BOOK.findall(body)) >= 2 or "isbn" in body.lower():
+        return "book"
+    if words < 150:
+        return "post" if len(_SOCIAL.findall(body)) >= 2 and words < 80 else "note"
+    return "article"
 
 
 # Field -> how to infer it when the capture does not give it. In dependency order: the platform
