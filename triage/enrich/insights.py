@@ -146,6 +146,8 @@ ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec rev hon messrs bros ave rd fig approx".split()
 )
 """Words that end in a full stop inside a sentence ("Mr. Smith", "Acme Inc. shares")."""
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|.*\.\.$")
+"""A dotted abbreviation without its last full stop ("U.S", "p.m", "e.g"), or an ellipsis."""
 _CLOSERS = {'"', "”", "’", "'", ")"}
 _OPENERS = {'"', "“", "‘", "'", "("}
 
@@ -156,7 +158,7 @@ def _ends_sentence(word: str) -> bool:
     if word in {".", "!", "?", "...", "…"}:
         return True
     body = word[:-1]
-    if not word.endswith(".") or not body or "." in body:
+    if not word.endswith(".") or not body or _DOTTED.match(body):
         return False
     return body.casefold() not in ABBREVIATIONS and not (len(body) == 1 and body.isupper())
 
