@@ -28,6 +28,10 @@ minister's stance, not the author's; a sentence inside a longer quotation has no
   this idea that", "in 2019"; the author's experience ("I have used it every day for five weeks",
   "I've hired 60 engineers over the last eight years"); and a past-tense sentence in a text mostly
   in the present (`roles`).
+- `genre`: "report" (news) or "argument", from the text's own evidence (`GENRE_TABLE`): the past
+  tense, words attributed to someone ("the council said"), dated events ("on Tuesday"), against
+  the first person outside quotations and the author's own stance. In a report, who said what is
+  the substance; `triage.enrich.insights` scores it with `REPORT_WEIGHTS`.
 - `thesis_slots`: in prose with real paragraphs, the sentences where authors put claims: the first
   sentence of a body paragraph, the last of the introduction, the first of the conclusion.
 """
