@@ -25,12 +25,17 @@ Pure functions over `Sentence` records (built from spaCy in `nlp.py`), so every 
    minus 0.25 for self-talk filler ("This has been my top question...") and 0.10 for opening with a
    pronoun that leans on the previous sentence ("This", "It", "They"; not "That's why"). The
    weights were set on the dev sets of `benchmarks/quality.py` (SciTLDR-A, kpcrowd-500n,
-   arg-microtexts), keeping round values where the results were flat.
+   arg-microtexts), keeping round values where the results were flat. A report (news: the genre
+   `rhetoric.genre` reads from the text's own evidence) drops stance, claim, position, slot and
+   background (`REPORT_WEIGHTS`, set on bbc-dev, `benchmarks/news_quality.py`).
+0. Sentences are cut where a full stop ends one and a capital opens the next (`split_at_stops`),
+   when spaCy's sentence splitter missed it ("...rose to £4.29m. The bank said...").
 3. Select (`select_insights`): maximal marginal relevance, 0.7 x score - 0.3 x redundancy with the
    sentences already chosen: in a text of `LONG_TEXT` candidates or more, the share of the
    sentence's words they already hold (each insight must add something); in a shorter text, where
    every sentence repeats the same few topic words, the highest word overlap (Jaccard) with one of
-   them. Near-duplicates (Jaccard > 0.5) never both. Insights are listed most important first.
+   them. Near-duplicates (Jaccard > 0.5) never both. Insights are listed most important first. In a
+   report only the near-duplicate rule applies (`MMR_LAMBDA`).
 4. Synopsis (`select_synopsis`): the one or two best sentences by score plus a stronger lead bonus
    (the opening usually says what a piece is about), in reading order, within 300 characters;
    sentences that support or surround a claim (example, concession, premise, meta, background)
@@ -42,10 +47,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from ..text import IMAGE_DESCRIPTION
-from .rhetoric import SUPPORTING, roles
+from .rhetoric import SUPPORTING, genre, roles
 
 WEIGHTS = {
     "centrality": 0.60,
@@ -66,6 +73,15 @@ WEIGHTS = {
     "background": -0.20,
 }
 """The scoring table (see the module docstring)."""
+REPORT_WEIGHTS = {"stance": 0.0, "claim": 0.0, "position": 0.0, "slot": 0.0, "background": 0.0}
+"""Changes to `WEIGHTS` for a report (`rhetoric.genre`): a reporter takes no position and argues
+no case of their own (a "should", a "because" is a speaker's: who said what is the news), the
+story is told in every paragraph, not at the thesis slots of an essay or only in the lead, and
+what happened is the news, not background before a point."""
+MMR_LAMBDA = {"argument": 0.7, "report": 1.0}
+"""Weight of the score against redundancy (`select_insights`), by genre: an essay's claims should
+each add something; a report's key sentences retell the same story (the same names and events),
+so only near-duplicates are kept out."""
 LENGTH_NORM = 0.25
 """Centrality is divided by (distinct words + 4) ** LENGTH_NORM: long sentences carry more of the
 text's vocabulary, and this keeps them from winning on length alone."""
@@ -114,6 +130,61 @@ class Sentence:
     """Most of its finite verbs are in the past tense (narration, or a report)."""
 
 
+class Token(Protocol):
+    """What `split_at_stops` reads of a token (a spaCy `Token`)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def whitespace_(self) -> str: ...
+
+
+T = TypeVar("T", bound=Token)
+ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st prof gen sen rep gov lt col capt sgt jr sr inc co corp ltd no nos vs v etc mt ft "
+    "jan feb mar apr jun jul aug sep sept oct nov dec rev hon messrs bros ave rd fig approx".split()
+)
+"""Words that end in a full stop inside a sentence ("Mr. Smith", "Acme Inc. shares")."""
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]$|.*\.\.$")
+"""A dotted abbreviation without its last full stop ("U.S", "p.m", "e.g"), or an ellipsis."""
+_CLOSERS = {'"', "”", "’", "'", ")"}
+_OPENERS = {'"', "“", "‘", "'", "("}
+
+
+def _ends_sentence(word: str) -> bool:
+    """A token that closes a sentence: "." "!" "?", or a word the tokenizer kept its full stop on
+    ("£4.29m.") that is no abbreviation ("Mr."), initial ("J.") or dotted form ("U.S.", "p.m.")."""
+    if word in {".", "!", "?", "...", "…"}:
+        return True
+    body = word[:-1]
+    if not word.endswith(".") or not body or _DOTTED.match(body):
+        return False
+    return body.casefold() not in ABBREVIATIONS and not (len(body) == 1 and body.isupper())
+
+
+def split_at_stops(toks: Sequence[T]) -> list[list[T]]:
+    """Tokens of one sentence from the sentence splitter, cut where a full stop ends a sentence and a
+    capital opens the next (the model sometimes misses "...rose to £4.29m. The bank said..."), after
+    a closing quotation mark if one follows the stop: an insight holds one sentence."""
+    words = [t.text for t in toks]
+    spaced = [bool(t.whitespace_) for t in toks]
+
+    def closing(i: int) -> bool:  # a quotation mark closing what came before, not opening what follows
+        return words[i] in _CLOSERS and not (words[i] in {'"', "'"} and spaced[i - 1])
+
+    out: list[list[T]] = [[]]
+    for i, tok in enumerate(toks):
+        out[-1].append(tok)
+        stop = _ends_sentence(words[i]) or (i > 0 and closing(i) and _ends_sentence(words[i - 1]))
+        nxt = words[i + 1 : i + 3]
+        if not stop or not nxt or closing(i + 1):
+            continue
+        if nxt[0][:1].isupper() or (nxt[0] in _OPENERS and len(nxt) > 1 and nxt[1][:1].isupper()):
+            out.append([])
+    return [piece for piece in out if piece]
+
+
 def reject_reason(s: Sentence) -> str | None:
     """Why a sentence can never be an insight, or None if it can."""
     text = s.text.strip()
@@ -147,6 +218,7 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
     """One score per sentence (candidates only matter; rejected ones get scored too, harmlessly)."""
+    weights_of = WEIGHTS | REPORT_WEIGHTS if genre(sentences) == "report" else WEIGHTS
     tf = Counter(lem for s in sentences for lem in set(s.lemmas))
     n = max(len(sentences), 1)
     raw_central = []
@@ -173,7 +245,7 @@ def score(sentences: list[Sentence], title_lemmas: set[str]) -> list[float]:
             "deictic": float(bool(_DEICTIC.match(s.text)) and "conclusion" not in found),
             **{role: 1.0 for role in found if role in WEIGHTS},
         }
-        scores.append(sum(WEIGHTS[name] * value for name, value in features.items()))
+        scores.append(sum(weights_of[name] * value for name, value in features.items()))
     return scores
 
 
@@ -181,9 +253,14 @@ SOFT = {"no verb", "unfinished"}
 """Reasons that only demote: such a sentence fills a slot no clean candidate can."""
 
 
-def select_insights(sentences: list[Sentence], scores: list[float], k: int, lam: float = 0.7) -> list[str]:
-    """Up to k diverse, high-scoring candidate sentences, most important first (MMR). Sentences
-    with a soft reason (no verb, no closing punctuation) are considered only after the others."""
+def select_insights(
+    sentences: list[Sentence], scores: list[float], k: int, lam: float | None = None
+) -> list[str]:
+    """Up to k diverse, high-scoring candidate sentences, most important first (MMR; `lam` by
+    default from the text's genre, `MMR_LAMBDA`). Sentences with a soft reason (no verb, no closing
+    punctuation) are considered only after the others."""
+    if lam is None:
+        lam = MMR_LAMBDA[genre(sentences)]
     reasons = [reject_reason(s) for s in sentences]
     strict = [(i, s) for i, s in enumerate(sentences) if reasons[i] is None]
     soft = [(i, s) for i, s in enumerate(sentences) if reasons[i] in SOFT]

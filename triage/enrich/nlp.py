@@ -33,7 +33,7 @@ from ..text import blocks, bold_spans, first_sentences, shorten, word_count
 from .entities import SPACY_TYPES, Mention, key, merge_given, rank_entities
 from .handles import author_handle
 from .highlights import select_from_highlights
-from .insights import Sentence, score, select_insights, select_synopsis
+from .insights import Sentence, score, select_insights, select_synopsis, split_at_stops
 from .lexicon import Lexicon, load_lexicon
 from .mentions import SHORT_POST, doc_mentions
 
@@ -159,7 +159,7 @@ def _sentences(doc: Doc, ch: _Chunk, first_index: int, bold: list[str], first_bl
             if tok.is_space:
                 continue
             groups.setdefault(bisect.bisect_right(ch.starts, tok.idx) - 1, []).append(tok)
-        for block, toks in groups.items():
+        for block, toks in [(b, part) for b, group in groups.items() for part in split_at_stops(group)]:
             text = ch.text[toks[0].idx : toks[-1].idx + len(toks[-1])].strip()
             if not text:
                 continue

@@ -28,6 +28,10 @@ minister's stance, not the author's; a sentence inside a longer quotation has no
   this idea that", "in 2019"; the author's experience ("I have used it every day for five weeks",
   "I've hired 60 engineers over the last eight years"); and a past-tense sentence in a text mostly
   in the present (`roles`).
+- `genre`: "report" (news) or "argument", from the text's own evidence (`GENRE_TABLE`): the past
+  tense, words attributed to someone ("the council said"), dated events ("on Tuesday"), against
+  the first person outside quotations and the author's own stance. In a report, who said what is
+  the substance; `triage.enrich.insights` scores it with `REPORT_WEIGHTS`.
 - `thesis_slots`: in prose with real paragraphs, the sentences where authors put claims: the first
   sentence of a body paragraph, the last of the introduction, the first of the conclusion.
 """
@@ -249,6 +253,47 @@ def thesis_slots(sentences: Sequence[Placed]) -> list[bool]:
 REPORT_PAST = 0.25
 """Share of past-tense sentences above which a text reads as a report (news tells what happened:
 a quarter to three quarters of its sentences are in the past; essays and abstracts under a fifth)."""
+_ATTRIBUTED = re.compile(
+    r"(?<!having )\b(?:said|says|told|tells|added|adds|according to|announced|confirmed|reported|"
+    r"explained|insisted|warned|admitted)\b"
+)
+"""Someone else's words attributed to them ("the bank said", "according to the council")."""
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_MONTH = r"(?:january|february|march|april|may|june|july|august|september|october|november|december)"
+_DATED_EVENT = re.compile(
+    rf"\b(?:on|last|next|this|since|until|from|by) {_WEEKDAY}\b(?!s)|"
+    rf"\b{_MONTH} \d{{1,2}}\b|\b\d{{1,2}} {_MONTH}\b|\b(?:last|this|next) (?:week|month)\b"
+)
+"""An event with its day ("on Tuesday", "12 March", "last week")."""
+_FIRST_PERSON = re.compile(r"\b(?:i|me|my|mine|we|us|our|ours)\b")
+GENRE_TABLE = {"past": 0.5, "attributed": 1.0, "dated": 1.0, "first person": -1.0, "stance": -1.0}
+"""Evidence that a text is a report, per share of its sentences: what happened (the past tense),
+who said it (attributed words), when (a dated event), told in the third person (the first person
+outside quotations counts against: essays and abstracts argue in it), with no stance of the
+author's (`cues`: "should", "it is unfair"; a reported one is the speaker's)."""
+REPORT_EVIDENCE = 0.15
+"""A text with at least this much evidence (`GENRE_TABLE`) is a report."""
+
+
+def genre_evidence(sentences: Sequence[Placed]) -> dict[str, float]:
+    """The share of sentences carrying each kind of evidence in `GENRE_TABLE`."""
+    n = max(len(sentences), 1)
+    low = [s.text.lower() for s in sentences]
+    return {
+        "past": sum(s.past for s in sentences) / n,
+        "attributed": sum(bool(_ATTRIBUTED.search(t)) for t in low) / n,
+        "dated": sum(bool(_DATED_EVENT.search(t)) for t in low) / n,
+        "first person": sum(bool(_FIRST_PERSON.search(unquoted(t))) for t in low) / n,
+        "stance": sum("stance" in cues(s.text) for s in sentences) / n,
+    }
+
+
+def genre(sentences: Sequence[Placed]) -> str:
+    """ "report" (news: a third-person account of what happened and who said it) or "argument"
+    (an essay, a post, an abstract: the author's own claims), from the text's own evidence."""
+    found = genre_evidence(sentences)
+    weight = sum(GENRE_TABLE[name] * share for name, share in found.items())
+    return "report" if weight >= REPORT_EVIDENCE else "argument"
 
 
 def roles(sentences: Sequence[Placed]) -> list[set[str]]:
