@@ -61,7 +61,7 @@ from .vault.pages import (
     affected_pages,
     topic_page,
 )
-from .vault.plan import Planner
+from .vault.plan import Planner, bound_lengths
 from .vault.refresh import refresh_pages
 from .vault.render import make_env, render_note
 from .vault.update import plan_updates
@@ -143,6 +143,7 @@ def _run(
     batch_sha: dict[str, str] = {}
     unwritten: dict[Path, int] = {}  # a file's notes still to write; archived when it reaches 0
     max_bytes = int(ws.settings.max_file_mb * 1_000_000)
+    max_text = int(ws.settings.max_text_mb * 1_000_000)
     for i, path in enumerate(ready):
         if progress:
             progress("reading", i, len(ready), path.name)
@@ -153,7 +154,7 @@ def _run(
             report.skip(path, f"cannot read it now ({exc.strerror})", "waiting")
             continue
         try:
-            found = read_file(data, path, max_bytes, mtime, ws.inbox)
+            found = read_file(data, path, max_bytes, mtime, ws.inbox, max_text)
             sha = found[0].raw_sha256
             # A file of several captures (My Clippings.txt) whose run was interrupted is read again:
             # its captures already in the vault are found as the same source, the others are new.
@@ -162,6 +163,7 @@ def _run(
                 continue
             for note in found:
                 infer_metadata(note)
+                bound_lengths(note)
         except CaptureError as exc:
             _fail(report, ws, path, exc, dry_run)
             continue

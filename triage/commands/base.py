@@ -48,6 +48,7 @@ key_insights: 3        # 1 to 7 per note
 max_entities: 12
 max_topics: 5          # 1 to 5
 max_file_mb: 20        # larger captures are quarantined
+max_text_mb: 20        # millions of characters read from one capture (the rest left out, with a reason)
 settle_seconds: 5      # younger files are read only if unchanged for a moment (not still being written)
 related_max: 5         # related notes linked from each new note (0 to 20; 0 = off)
 """
