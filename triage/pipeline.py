@@ -188,8 +188,10 @@ def _run(
         from .enrich.nlp import analyze
 
         def analysed(done: int, note: Note) -> None:
-            if progress:
-                progress("analysing", done, len(notes), note.source.name)
+            if progress:  # name the capture now being analysed: the next one in order
+                progress("analysing", done, len(notes), notes[min(done, len(notes) - 1)].source.name)
+
+        analysed(0, notes[0])
 
         analyze(
             notes,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -128,18 +129,48 @@ def _workspace(ctx: click.Context, **paths: Path | None) -> Workspace:
 
 
 class Progress:
-    """A progress bar on an interactive terminal, shown only once a run has lasted a second."""
+    """A progress bar on an interactive terminal, shown once a run has lasted a second: the stage,
+    how many captures of it are done, the time, and the name of the capture being worked on, so
+    one slow file in a large import is visible (a timer shows the bar even while the first file
+    is still being read; the bar's own thread keeps the clock running between files)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.start = time.monotonic()
         self.bar: Any = None
         self.task: Any = None
+        self.state: tuple[str, int, int, str] | None = None
+        self.timer: threading.Timer | None = None
+        self.lock = threading.Lock()
 
     def __call__(self, stage: str, done: int, total: int, name: str) -> None:
-        if not self.enabled or time.monotonic() - self.start < 1.0:
+        if not self.enabled:
             return
-        if self.bar is None:
+        with self.lock:
+            self.state = (stage, done, total, name)
+            if self.bar is None:
+                if self.timer is None:
+                    wait = max(0.0, 1.0 - (time.monotonic() - self.start))
+                    self.timer = threading.Timer(wait, self._show)
+                    self.timer.daemon = True
+                    self.timer.start()
+                return
+            self._update()
+
+    @staticmethod
+    def label(name: str, width: int = 48) -> str:
+        """The capture's name, its end kept when it is long (where names differ)."""
+        return name if len(name) <= width else "…" + name[-(width - 1) :]
+
+    def _update(self) -> None:
+        assert self.state is not None
+        stage, done, total, name = self.state
+        self.bar.update(self.task, description=stage, completed=done, total=total, name=self.label(name))
+
+    def _show(self) -> None:
+        with self.lock:
+            if self.bar is not None or self.state is None or not self.enabled:
+                return
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -159,12 +190,17 @@ class Progress:
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task(stage, total=total, name=name)
-        self.bar.update(self.task, description=stage, completed=done, total=total, name=name[:40])
+            stage, _, total, name = self.state
+            self.task = self.bar.add_task(stage, total=total, name=self.label(name))
+            self._update()
 
     def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        with self.lock:
+            self.enabled = False
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.bar is not None:
+                self.bar.stop()
 
 
 vault_opt = click.option(

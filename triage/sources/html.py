@@ -79,8 +79,11 @@ def detect(doc: Document) -> bool:
 
 
 def _decoded(doc: Document) -> str:
-    """The page's text. The registry decoded it without looking at `<meta charset>`: when the bytes
-    are not UTF-8 and the page declares another encoding, that declaration wins."""
+    """The page's text. The registry decoded it without looking at `<meta charset>` (UTF-8, else
+    cp1252 Western text, else charset-normalizer's detection). When the bytes are not UTF-8 and
+    the page declares another encoding, that declaration is tried; when the bytes disagree with it
+    (a page that declares utf-8 but holds cp1252 bytes: more bytes the declared codec cannot
+    read than characters it can), the bytes win: the registry's detection stands."""
     data = doc.data
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return doc.text
@@ -99,7 +102,11 @@ def _decoded(doc: Document) -> str:
         return doc.text
     if codec.startswith("utf-16"):  # a page that states UTF-16 but has no BOM is not UTF-16
         return doc.text
-    return data.decode(codec, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    if bad and bad >= sum(1 for ch in text if ord(ch) > 127) - bad:  # the bytes are not in that codec
+        return doc.text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _metas(tree: Any) -> dict[str, str]:
