@@ -56,9 +56,19 @@ def phrase(rng: random.Random, i: int, n: int = 8) -> str:
 
 
 def readwise(n: int, rng: random.Random) -> str:
-    lines = ["# A Decade of Highlights", "", "## Metadata", "- Author: [[Ana Reader]]", "- Category: #books", ""]
+    lines = [
+        "# A Decade of Highlights",
+        "",
+        "## Metadata",
+        "- Author: [[Ana Reader]]",
+        "- Category: #books",
+        "",
+    ]
     lines.append("## Highlights")
-    lines += [f"- {phrase(rng, i)} ([Location {i * 7}](https://readwise.io/to_kindle?location={i * 7}))" for i in range(n)]
+    lines += [
+        f"- {phrase(rng, i)} ([Location {i * 7}](https://readwise.io/to_kindle?location={i * 7}))"
+        for i in range(n)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -108,7 +118,9 @@ def subtitles(n: int, rng: random.Random) -> str:
     cues = []
     for i in range(n):
         s, e = i * 2, i * 2 + 1
-        cues.append(f"{i + 1}\n00:{s // 60 % 60:02d}:{s % 60:02d},000 --> 00:{e // 60 % 60:02d}:{e % 60:02d},500\n{phrase(rng, i, 4)}\n")
+        cues.append(
+            f"{i + 1}\n00:{s // 60 % 60:02d}:{s % 60:02d},000 --> 00:{e // 60 % 60:02d}:{e % 60:02d},500\n{phrase(rng, i, 4)}\n"
+        )
     return "\n".join(cues)
 
 
@@ -161,14 +173,19 @@ def main() -> None:
     (root / "triage.yaml").write_text("settle_seconds: 0\n")
     t0 = time.perf_counter()
     inputs = build(inbox, args.scale)
-    print(f"built {len(inputs)} captures in {time.perf_counter() - t0:.1f} s "
-          f"({sum((inbox / n).stat().st_size for n in inputs) / 1e6:.1f} MB)")
+    print(
+        f"built {len(inputs)} captures in {time.perf_counter() - t0:.1f} s "
+        f"({sum((inbox / n).stat().st_size for n in inputs) / 1e6:.1f} MB)"
+    )
     outside_before = snapshot(base) - snapshot(root)
     start = time.perf_counter()
     try:
         proc = subprocess.run(
             [sys.executable, "-c", LAUNCH, "-w", str(root), "run", "--json"],
-            capture_output=True, text=True, timeout=args.timeout, cwd=str(root),
+            capture_output=True,
+            text=True,
+            timeout=args.timeout,
+            cwd=str(root),
         )
         out, code = proc.stdout, proc.returncode
     except subprocess.TimeoutExpired as exc:
@@ -176,17 +193,25 @@ def main() -> None:
     wall = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     try:
-        report = json.loads(out[out.index("{"):]) if "{" in out else {}
+        report = json.loads(out[out.index("{") :]) if "{" in out else {}
     except ValueError:
         report = {}
-    sources = {str(Path(e["source"]).resolve()) for key in ("processed", "updated", "failed", "skipped")
-               for e in report.get(key, [])}
+    sources = {
+        str(Path(e["source"]).resolve())
+        for key in ("processed", "updated", "failed", "skipped")
+        for e in report.get(key, [])
+    }
     lost = [n for n in inputs if str((inbox / n).resolve()) not in sources]
     failed_dir = inbox / "_failed"
-    unexplained = [
-        p.name for p in failed_dir.glob("*") if not p.name.endswith(".error.txt")
-        and not (failed_dir / f"{p.name}.error.txt").exists()
-    ] if failed_dir.exists() else []
+    unexplained = (
+        [
+            p.name
+            for p in failed_dir.glob("*")
+            if not p.name.endswith(".error.txt") and not (failed_dir / f"{p.name}.error.txt").exists()
+        ]
+        if failed_dir.exists()
+        else []
+    )
     longest = 0
     for note in (root / "vault").rglob("*.md"):
         text = note.read_text(encoding="utf-8", errors="replace")
@@ -201,14 +226,18 @@ def main() -> None:
     print(f"peak RSS (run and its children): {rss:.0f} MB")
     print(f"longest title written: {longest} characters")
     print(f"largest top-level page: {biggest_page[1]} {biggest_page[0] / 1e3:.0f} KB")
-    print(f"notes: {len(report.get('processed', []))}, updated: {len(report.get('updated', []))}, "
-          f"failed: {len(report.get('failed', []))}, waiting: {len(report.get('skipped', []))}")
+    print(
+        f"notes: {len(report.get('processed', []))}, updated: {len(report.get('updated', []))}, "
+        f"failed: {len(report.get('failed', []))}, waiting: {len(report.get('skipped', []))}"
+    )
     for f in report.get("failed", []):
         print(f"  failed {Path(f['source']).name}: {str(f.get('error', f))[:160]}")
     print(f"every capture accounted for: {not lost and not unexplained} {lost or ''}{unexplained or ''}")
     print(f"files outside the workspace: {len(outside)} {outside[:5] if outside else ''}")
     ok = code in (0, 1) and wall <= 240 and rss <= 2000 and longest <= 1000 and not lost and not outside
-    print(f"bar (240 s, 2,000 MB, titles <= 1,000, nothing lost, nothing outside): {'PASS' if ok else 'FAIL'}")
+    print(
+        f"bar (240 s, 2,000 MB, titles <= 1,000, nothing lost, nothing outside): {'PASS' if ok else 'FAIL'}"
+    )
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -171,7 +171,9 @@ def _clippings(n: int) -> bytes:
     entries = []
     for i in range(n):
         loc = 10 * i
-        kind, text = ("Note", f"My thought number {i}.") if i % 3 == 2 else ("Highlight", f"Passage {i} of it.")
+        kind, text = (
+            ("Note", f"My thought number {i}.") if i % 3 == 2 else ("Highlight", f"Passage {i} of it.")
+        )
         where = f"Location {loc - 7}" if kind == "Note" else f"Location {loc}-{loc + 3}"
         entries.append(
             f"One Long Book (Writer, Ann)\n- Your {kind} on {where} | Added on Tuesday, March 5, 2024 "
@@ -227,8 +229,11 @@ def test_subtitles_grow_linearly():
     from triage.sources.reader import read_file
 
     def make(n: int) -> bytes:
-        cues = [f"{i + 1}\n00:{i // 60 % 60:02d}:{i % 60:02d},000 --> 00:{i // 60 % 60:02d}:{i % 60:02d},900\n"
-                f"words said in cue {i}\n" for i in range(n)]
+        cues = [
+            f"{i + 1}\n00:{i // 60 % 60:02d}:{i % 60:02d},000 --> 00:{i // 60 % 60:02d}:{i % 60:02d},900\n"
+            f"words said in cue {i}\n"
+            for i in range(n)
+        ]
         return "\n".join(cues).encode()
 
     assert growth(make, lambda d: read_file(d, Path("/inbox/talk.srt"), 10**9), 3000) <= 3.0
@@ -241,8 +246,12 @@ def test_deep_web_page_grows_linearly():
 
     def make(n: int) -> bytes:
         return (
-            "<html><body>" + "<div>" * n + "<p>Text worth reading in the middle of it all.</p>"
-            + "<a " * (10 * n) + "</div>" * n + "</body></html>"
+            "<html><body>"
+            + "<div>" * n
+            + "<p>Text worth reading in the middle of it all.</p>"
+            + "<a " * (10 * n)
+            + "</div>" * n
+            + "</body></html>"
         ).encode()
 
     assert growth(make, lambda d: read_file(d, Path("/inbox/deep.html"), 10**9), 2000) <= 3.0

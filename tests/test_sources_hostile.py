@@ -243,7 +243,10 @@ def test_a_pdf_within_the_allowance_is_read_in_the_child():
 
 
 def test_pdf_text_stops_at_max_text_with_a_reason():
-    pages = [Page([Line(72, 700 - 12 * k, f"Page {n} line {k} of a long report.") for k in range(40)]) for n in range(30)]
+    pages = [
+        Page([Line(72, 700 - 12 * k, f"Page {n} line {k} of a long report.") for k in range(40)])
+        for n in range(30)
+    ]
     notes = read_file(build_pdf(pages), Path("/inbox/long.pdf"), 10**9, max_text=5_000)
     reasons = " ".join(notes[0].read_reasons)
     assert "stopped after" in reasons and "max_text_mb" in reasons

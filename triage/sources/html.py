@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import CaptureError
 from .base import Document, Item, SourceReader
 from .infer import PLATFORM_DOMAINS, platform_for
+from .markup import stripped as _stripped
 
 _HEAD = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I)
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -310,70 +311,6 @@ def _prune_ads(tree: Any) -> None:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
-
-
-_RAW_TEXT = re.compile(r"<(script|style|noscript)\b", re.I)
-MAX_TAG = 2000
-"""A `<` with no `>` within this many characters is text, not a tag."""
-
-
-class _Closer:
-    """The next occurrence of a closing mark at or after a position, each search starting where the
-    last one ended (or giving up for good once the mark is not found): linear in the source however
-    many unclosed `<script`, `<!--` or `<` it holds."""
-
-    def __init__(self, source: str, pattern: str) -> None:
-        self.source, self.pattern = source, re.compile(pattern, re.I)
-        self.found: re.Match[str] | None = None
-        self.none_after = len(source) + 1
-
-    def after(self, pos: int) -> re.Match[str] | None:
-        if pos >= self.none_after:
-            return None
-        if self.found is None or self.found.start() < pos:
-            self.found = self.pattern.search(self.source, pos)
-            if self.found is None:
-                self.none_after = pos
-        return self.found
-
-
-def _stripped(source: str) -> str:
-    """The page's text by brute force: scripts, styles, comments and tags removed. One pass, no
-    backtracking: O(n) in the source (the regex it replaces took 93 s on deep nesting and many `<`
-    without `>`)."""
-    import html
-
-    out: list[str] = []
-    closers = {name: _Closer(source, rf"</{name}\s*>") for name in ("script", "style", "noscript")}
-    comment, gt = _Closer(source, "-->"), _Closer(source, ">")
-    i = 0
-    while True:
-        lt = source.find("<", i)
-        if lt < 0:
-            out.append(source[i:])
-            break
-        out.append(source[i:lt])
-        raw = _RAW_TEXT.match(source, lt)
-        end = None
-        if raw:
-            close = closers[raw.group(1).lower()].after(raw.end())
-            end = close.end() if close else None
-        elif source.startswith("<!--", lt):
-            close = comment.after(lt + 4)
-            end = close.end() if close else None
-        if end is None:
-            close = gt.after(lt + 1)
-            if close is None:  # no `>` after it: the rest is an unclosed tag
-                break
-            if close.start() - lt - 1 > MAX_TAG:  # too far to be this tag's end: a plain `<`
-                out.append("<")
-                i = lt + 1
-                continue
-            end = close.end()
-        out.append(" ")
-        i = end
-    text = html.unescape("".join(out))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _tidy(markdown: str) -> str:

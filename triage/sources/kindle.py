@@ -192,7 +192,7 @@ class _Kept:
             bucket = self.index.setdefault(key, [])
             bucket.append(entry)
             if len(bucket) > 4 * RECENT:  # drop what no lookup reads any more
-                del bucket[: -RECENT]
+                del bucket[:-RECENT]
 
 
 def _note_targets(notes: list[_Entry], kept: list[_Entry]) -> list[_Entry | None]:
@@ -213,11 +213,11 @@ def _note_targets(notes: list[_Entry], kept: list[_Entry]) -> list[_Entry | None
     ranges = sorted((h.start, h.end or h.start, i) for i, h in enumerate(kept) if h.start is not None)
     heap: list[tuple[int, int]] = []  # (-kept index, range end)
     r = 0
-    for where, j in located:
-        while r < len(ranges) and ranges[r][0] <= where:
+    for at_loc, j in located:
+        while r < len(ranges) and ranges[r][0] <= at_loc:
             heapq.heappush(heap, (-ranges[r][2], ranges[r][1]))
             r += 1
-        while heap and heap[0][1] < where:  # ends before this note: before every later one too
+        while heap and heap[0][1] < at_loc:  # ends before this note: before every later one too
             heapq.heappop(heap)
         if heap:
             holding[j] = -heap[0][0]

@@ -12,6 +12,7 @@ function runs in the process itself, bounded only by the reader's own limits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import select
@@ -116,10 +117,8 @@ def run_limited(fn: Callable[..., T], args: tuple[Any, ...], memory_bytes: int, 
     finally:
         os.close(read_end)
         if timed_out:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
         _, status = os.waitpid(pid, 0)
     if timed_out:
         raise Limit("time")
@@ -129,7 +128,7 @@ def run_limited(fn: Callable[..., T], args: tuple[Any, ...], memory_bytes: int, 
         signal = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
         raise Limit("crash", f"signal {signal}" if signal else f"exit {os.WEXITSTATUS(status)}") from None
     if kind == "ok":
-        return payload  # type: ignore[no-any-return]
+        return payload
     if kind == "error":
         raise CaptureError(*payload)
     raise Limit(kind, payload)
