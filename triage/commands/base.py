@@ -141,7 +141,7 @@ class Progress:
         self.task: Any = None
         self.state: tuple[str, int, int, str] | None = None
         self.timer: threading.Timer | None = None
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
     def __call__(self, stage: str, done: int, total: int, name: str) -> None:
         if not self.enabled:
@@ -149,8 +149,10 @@ class Progress:
         with self.lock:
             self.state = (stage, done, total, name)
             if self.bar is None:
-                if self.timer is None:
-                    wait = max(0.0, 1.0 - (time.monotonic() - self.start))
+                wait = 1.0 - (time.monotonic() - self.start)
+                if wait <= 0:
+                    self._show()
+                elif self.timer is None:
                     self.timer = threading.Timer(wait, self._show)
                     self.timer.daemon = True
                     self.timer.start()
