@@ -191,7 +191,8 @@ def main() -> None:
     except subprocess.TimeoutExpired as exc:
         out, code = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (exc.stdout or ""), -1
     wall = time.perf_counter() - start
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     try:
         report = json.loads(out[out.index("{") :]) if "{" in out else {}
     except ValueError:
@@ -221,8 +222,11 @@ def main() -> None:
         longest = max(longest, *(len(ln) - 2 for ln in text.splitlines() if ln.startswith("# ")), 0)
     biggest_page = max(((p.stat().st_size, p.name) for p in (root / "vault").glob("*.md")), default=(0, ""))
     outside = sorted((snapshot(base) - snapshot(root)) - outside_before)
+    from tests.conftest import broken_links
+
+    broken = broken_links(root / "vault") if (root / "vault").exists() else []
     print(f"exit code: {code}")
-    print(f"wall time: {wall:.1f} s")
+    print(f"wall time: {wall:.1f} s (CPU time of the run and its children: {cpu:.1f} s)")
     print(f"peak RSS (run and its children): {rss:.0f} MB")
     print(f"longest title written: {longest} characters")
     print(f"largest top-level page: {biggest_page[1]} {biggest_page[0] / 1e3:.0f} KB")
@@ -234,7 +238,16 @@ def main() -> None:
         print(f"  failed {Path(f['source']).name}: {str(f.get('error', f))[:160]}")
     print(f"every capture accounted for: {not lost and not unexplained} {lost or ''}{unexplained or ''}")
     print(f"files outside the workspace: {len(outside)} {outside[:5] if outside else ''}")
-    ok = code in (0, 1) and wall <= 240 and rss <= 2000 and longest <= 1000 and not lost and not outside
+    print(f"broken links: {len(broken)} {broken[:3] if broken else ''}")
+    ok = (
+        code in (0, 1)
+        and wall <= 240
+        and rss <= 2000
+        and longest <= 1000
+        and not lost
+        and not outside
+        and not broken
+    )
     print(
         f"bar (240 s, 2,000 MB, titles <= 1,000, nothing lost, nothing outside): {'PASS' if ok else 'FAIL'}"
     )
