@@ -335,3 +335,31 @@ def test_the_progress_bar_names_a_slow_first_capture():
         assert progress.bar.tasks[0].fields["name"].endswith("-the-name-ends-here.pdf")
     finally:
         progress.stop()
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+def _refuse() -> None:
+    raise CaptureError("the child says no", "do this instead")
+
+
+def _allocate(mb: int) -> int:
+    return len(bytearray(mb * 1_000_000))
+
+
+def test_the_sandbox_bounds_time_and_memory_and_passes_errors_back():
+    from triage.sources.sandbox import Limit, available, run_limited
+
+    if not available():
+        pytest.skip("no fork here")
+    with pytest.raises(Limit) as err:
+        run_limited(_sleep, (30,), 10**8, 0.5)
+    assert err.value.kind == "time"
+    with pytest.raises(CaptureError, match="the child says no"):
+        run_limited(_refuse, (), 10**8, 10)
+    with pytest.raises(Limit) as err:
+        run_limited(_allocate, (400,), 50_000_000, 10)
+    assert err.value.kind == "memory"
+    assert run_limited(_allocate, (10,), 100_000_000, 10) == 10_000_000
