@@ -124,14 +124,6 @@ def _overlap(old: _Entry, new: _Entry) -> bool:
     return old.page == new.page
 
 
-def _same_passage(old: _Entry, new: _Entry) -> bool:
-    """`new` extends (or repeats) `old`: their locations overlap and one text holds the other."""
-    if not _overlap(old, new):
-        return False
-    a, b = _folded(old.text), _folded(new.text)
-    return a in b or b in a
-
-
 BUCKET = 16
 """Locations per bucket of the passage index."""
 SPAN_BUCKETS = 8
@@ -164,7 +156,8 @@ class _Kept:
         return [("loc", b) for b in buckets] + [("page", e.page) if lookup else ("located page", e.page)]
 
     def twin(self, new: _Entry) -> _Entry | None:
-        """The first kept highlight `new` extends or repeats (`_same_passage`), if any."""
+        """The first kept highlight `new` extends or repeats, if any: their locations overlap
+        (`_overlap`) and one text holds the other."""
         seen: set[int] = set()
         folded = _folded(new.text)
         best: tuple[int, _Entry] | None = None
