@@ -27,6 +27,8 @@ French, Italian, Portuguese (Brazil), Dutch, Russian, Japanese and Chinese devic
   (when the reader last highlighted it); "Added on" is never the publication date, and the file
   has none.
 - A malformed entry is skipped with a reason naming its line; the rest is read.
+- Cost: linear in the file (n log n for the notes): passages meet through a location index
+  (`_Kept`), notes their highlight through a sweep (`_note_targets`), each day's date is parsed once.
 """
 
 from __future__ import annotations
