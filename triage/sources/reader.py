@@ -83,7 +83,7 @@ def _folder(path: Path, inbox: Path | None) -> str:
     return rel.parts[0] if rel.parts else ""
 
 
-def _document(data: bytes, path: Path, readers: list[SourceReader], max_text: int) -> Document:
+def _document(data: bytes, path: Path, readers: list[SourceReader], max_text: int = 20_000_000) -> Document:
     doc = Document(path, data, max_text=max_text)
     if all(r.binary for r in readers):
         return doc
