@@ -249,7 +249,7 @@ def main() -> None:
         and not broken
     )
     print(
-        f"bar (240 s, 2,000 MB, titles <= 1,000, nothing lost, nothing outside): {'PASS' if ok else 'FAIL'}"
+        f"bar (240 s, 2,000 MB, titles <= 1,000, nothing lost or outside, no broken link): {'PASS' if ok else 'FAIL'}"
     )
     if not args.keep:
         shutil.rmtree(tmp, ignore_errors=True)
