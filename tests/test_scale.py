@@ -135,3 +135,123 @@ def test_worker_processes_give_the_same_result(nlp):
             b.entities,
             b.lemmas,
         )
+
+
+# --- growth with the input: doubling it at most about doubles the time (issue 22) -----------------
+# Each test times the same work on an input of size n and of size 2n in one run (best of three)
+# and bounds the RATIO, not the time: <= 3 leaves room for a loaded machine, while work that grows
+# with the square of its input shows 4.
+
+
+def _best(fn, arg, repeat: int = 3) -> float:
+    """The best of `repeat` timings, the garbage collector paused (its passes are noise here)."""
+    import gc
+    import time
+
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            fn(arg)
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
+    return min(times)
+
+
+def growth(make, fn, n: int) -> float:
+    small, large = make(n), make(2 * n)
+    fn(small)  # warm up: imports, caches
+    return _best(fn, large) / max(_best(fn, small), 1e-6)
+
+
+def _clippings(n: int) -> bytes:
+    entries = []
+    for i in range(n):
+        loc = 10 * i
+        kind, text = (
+            ("Note", f"My thought number {i}.") if i % 3 == 2 else ("Highlight", f"Passage {i} of it.")
+        )
+        where = f"Location {loc - 7}" if kind == "Note" else f"Location {loc}-{loc + 3}"
+        entries.append(
+            f"One Long Book (Writer, Ann)\n- Your {kind} on {where} | Added on Tuesday, March 5, 2024 "
+            f"9:{i % 60:02d}:07 PM\n\n{text}\n==========\n"
+        )
+    return "".join(entries).encode()
+
+
+def test_kindle_clippings_grow_linearly():
+    from pathlib import Path
+
+    from triage.sources.reader import read_file
+
+    def read(data: bytes) -> None:
+        read_file(data, Path("/inbox/My Clippings.txt"), 10**9)
+
+    assert growth(_clippings, read, 3000) <= 3.0
+
+
+def test_highlights_scoring_grows_linearly():
+    import random
+
+    from triage.enrich.highlights import select_from_highlights
+    from triage.enrich.insights import Sentence
+    from triage.note import Highlight
+
+    rng = random.Random(5)
+    vocab = [f"w{i}" for i in range(300)]  # common words, and one of its own per highlight
+
+    def make(n: int):
+        texts = [" ".join(rng.choice(vocab) for _ in range(10)) + f" end{i}." for i in range(n)]
+        return (
+            [Highlight(t, "", [], "") for t in texts],
+            [Sentence(t, i) for i, t in enumerate(texts)],
+            [rng.random() for _ in texts],
+        )
+
+    assert growth(make, lambda a: select_from_highlights(*a, 3), 1500) <= 3.0
+
+
+def test_markup_fallback_grows_linearly():
+    from triage.sources.html import _stripped
+
+    def make(n: int) -> str:
+        return "<div>" * n + "<a " * n + "<script>" * (n // 4) + "<!--" * (n // 4) + " text"
+
+    assert growth(make, _stripped, 20_000) <= 3.0
+
+
+def test_subtitles_grow_linearly():
+    from pathlib import Path
+
+    from triage.sources.reader import read_file
+
+    def make(n: int) -> bytes:
+        cues = [
+            f"{i + 1}\n00:{i // 60 % 60:02d}:{i % 60:02d},000 --> 00:{i // 60 % 60:02d}:{i % 60:02d},900\n"
+            f"words said in cue {i}\n"
+            for i in range(n)
+        ]
+        return "\n".join(cues).encode()
+
+    assert growth(make, lambda d: read_file(d, Path("/inbox/talk.srt"), 10**9), 3000) <= 3.0
+
+
+def test_deep_web_page_grows_linearly():
+    from pathlib import Path
+
+    from triage.sources.reader import read_file
+
+    def make(n: int) -> bytes:
+        return (
+            "<html><body>"
+            + "<div>" * n
+            + "<p>Text worth reading in the middle of it all.</p>"
+            + "<a " * (10 * n)
+            + "</div>" * n
+            + "</body></html>"
+        ).encode()
+
+    assert growth(make, lambda d: read_file(d, Path("/inbox/deep.html"), 10**9), 2000) <= 3.0

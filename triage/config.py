@@ -50,6 +50,11 @@ class Settings(BaseModel):
     """At most this many topics per note."""
     max_file_mb: float = Field(20.0, gt=0)
     """Captures larger than this are quarantined instead of read."""
+    max_text_mb: float = Field(20.0, gt=0)
+    """Millions of characters of text read from one capture; the rest is left out with a reason
+    (the original is archived whole). A PDF is read in a separate process that may use 256 MB
+    plus 16 bytes per character of this (576 MB at the default): a PDF that needs more (a small
+    file whose page stream inflates to gigabytes) is quarantined with what to do."""
     workers: int = Field(0, ge=0, le=64)
     """NLP worker processes (spaCy and the work on its output); 0 = automatic: one for a single
     capture or a backlog under 50,000 characters, else one per core (up to 4). 1 = one process."""

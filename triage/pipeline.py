@@ -64,7 +64,7 @@ from .vault.pages import (
     affected_pages,
     topic_page,
 )
-from .vault.plan import Planner
+from .vault.plan import Planner, bound_lengths
 from .vault.refresh import refresh_pages
 from .vault.render import make_env, render_note
 from .vault.update import plan_updates
@@ -139,6 +139,7 @@ def _run(
     accepted = Accepted(
         frozenset(taxonomy.ids()), tuple(rules.tiers), frozenset(str(r.get("id")) for r in records)
     )
+    max_text = int(ws.settings.max_text_mb * 1_000_000)
     for i, path in enumerate(ready):
         if progress:
             progress("reading", i, len(ready), path.name)
@@ -149,7 +150,7 @@ def _run(
             report.skip(path, f"cannot read it now ({exc.strerror})", "waiting")
             continue
         try:
-            found = read_file(data, path, max_bytes, mtime, ws.inbox)
+            found = read_file(data, path, max_bytes, mtime, ws.inbox, max_text)
             sha = found[0].raw_sha256
             # A file of several captures (My Clippings.txt) whose run was interrupted is read again:
             # its captures already in the vault are found as the same source, the others are new.
@@ -158,6 +159,7 @@ def _run(
                 continue
             for note in found:
                 infer_metadata(note, accepted)
+                bound_lengths(note)
         except CaptureError as exc:
             _fail(report, ws, path, exc, dry_run)
             continue
@@ -186,8 +188,10 @@ def _run(
         lap("load model")
 
         def analysed(done: int, note: Note) -> None:
-            if progress:
-                progress("analysing", done, len(notes), note.source.name)
+            if progress:  # name the capture now being analysed: the next one in order
+                progress("analysing", done, len(notes), notes[min(done, len(notes) - 1)].source.name)
+
+        analysed(0, notes[0])
 
         analyze(
             notes,

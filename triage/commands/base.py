@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,7 @@ key_insights: 3        # 1 to 7 per note
 max_entities: 12
 max_topics: 5          # 1 to 5
 max_file_mb: 20        # larger captures are quarantined
+max_text_mb: 20        # millions of characters read from one capture (the rest left out, with a reason)
 settle_seconds: 5      # younger files are read only if unchanged for a moment (not still being written)
 related_max: 5         # related notes linked from each new note (0 to 20; 0 = off)
 """
@@ -127,18 +129,50 @@ def _workspace(ctx: click.Context, **paths: Path | None) -> Workspace:
 
 
 class Progress:
-    """A progress bar on an interactive terminal, shown only once a run has lasted a second."""
+    """A progress bar on an interactive terminal, shown once a run has lasted a second: the stage,
+    how many captures of it are done, the time, and the name of the capture being worked on, so
+    one slow file in a large import is visible (a timer shows the bar even while the first file
+    is still being read; the bar's own thread keeps the clock running between files)."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
         self.start = time.monotonic()
         self.bar: Any = None
         self.task: Any = None
+        self.state: tuple[str, int, int, str] | None = None
+        self.timer: threading.Timer | None = None
+        self.lock = threading.RLock()
 
     def __call__(self, stage: str, done: int, total: int, name: str) -> None:
-        if not self.enabled or time.monotonic() - self.start < 1.0:
+        if not self.enabled:
             return
-        if self.bar is None:
+        with self.lock:
+            self.state = (stage, done, total, name)
+            if self.bar is None:
+                wait = 1.0 - (time.monotonic() - self.start)
+                if wait <= 0:
+                    self._show()
+                elif self.timer is None:
+                    self.timer = threading.Timer(wait, self._show)
+                    self.timer.daemon = True
+                    self.timer.start()
+                return
+            self._update()
+
+    @staticmethod
+    def label(name: str, width: int = 48) -> str:
+        """The capture's name, its end kept when it is long (where names differ)."""
+        return name if len(name) <= width else "…" + name[-(width - 1) :]
+
+    def _update(self) -> None:
+        assert self.state is not None
+        stage, done, total, name = self.state
+        self.bar.update(self.task, description=stage, completed=done, total=total, name=self.label(name))
+
+    def _show(self) -> None:
+        with self.lock:
+            if self.bar is not None or self.state is None or not self.enabled:
+                return
             from rich.progress import (
                 BarColumn,
                 MofNCompleteColumn,
@@ -158,12 +192,17 @@ class Progress:
                 transient=True,
             )
             self.bar.start()
-            self.task = self.bar.add_task(stage, total=total, name=name)
-        self.bar.update(self.task, description=stage, completed=done, total=total, name=name[:40])
+            stage, _, total, name = self.state
+            self.task = self.bar.add_task(stage, total=total, name=self.label(name))
+            self._update()
 
     def stop(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        with self.lock:
+            self.enabled = False
+            if self.timer is not None:
+                self.timer.cancel()
+            if self.bar is not None:
+                self.bar.stop()
 
 
 vault_opt = click.option(

@@ -54,6 +54,9 @@ class Document:
     """Set when the frontmatter is not valid YAML: `frontmatter` was then read line by line. A
     capture tool's reader may go on with that (a tool's frontmatter never gets a capture
     quarantined); any other reader's file is quarantined with this error."""
+    max_text: int = 20_000_000
+    """Characters of text a reader may extract from the file (`max_text_mb`): a reader that
+    inflates or extracts (a PDF) stops there, with a reason; the registry cuts the rest."""
 
 
 @dataclass

@@ -25,6 +25,7 @@ from typing import Any
 from ..errors import CaptureError
 from .base import Document, Item, SourceReader
 from .infer import PLATFORM_DOMAINS, platform_for
+from .markup import stripped as _stripped
 
 _HEAD = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title)\b", re.I)
 _CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
@@ -79,8 +80,11 @@ def detect(doc: Document) -> bool:
 
 
 def _decoded(doc: Document) -> str:
-    """The page's text. The registry decoded it without looking at `<meta charset>`: when the bytes
-    are not UTF-8 and the page declares another encoding, that declaration wins."""
+    """The page's text. The registry decoded it without looking at `<meta charset>` (UTF-8, else
+    cp1252 Western text, else charset-normalizer's detection). When the bytes are not UTF-8 and
+    the page declares another encoding, that declaration is tried; when the bytes disagree with it
+    (a page that declares utf-8 but holds cp1252 bytes: more bytes the declared codec cannot
+    read than characters it can), the bytes win: the registry's detection stands."""
     data = doc.data
     if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
         return doc.text
@@ -99,7 +103,11 @@ def _decoded(doc: Document) -> str:
         return doc.text
     if codec.startswith("utf-16"):  # a page that states UTF-16 but has no BOM is not UTF-16
         return doc.text
-    return data.decode(codec, errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    if bad and bad >= sum(1 for ch in text if ord(ch) > 127) - bad:  # the bytes are not in that codec
+        return doc.text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _metas(tree: Any) -> dict[str, str]:
@@ -303,15 +311,6 @@ def _prune_ads(tree: Any) -> None:
         parent = el.getparent()
         if parent is not None:
             parent.remove(el)
-
-
-def _stripped(source: str) -> str:
-    """The page's text by brute force: scripts, styles, comments and tags removed."""
-    import html
-
-    text = re.sub(r"(?is)<(script|style|noscript)\b.*?</\1\s*>|<!--.*?-->", " ", source)
-    text = html.unescape(re.sub(r"(?s)<[^>]{0,2000}>|<[^>]*$", " ", text))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _tidy(markdown: str) -> str:

@@ -27,6 +27,8 @@ French, Italian, Portuguese (Brazil), Dutch, Russian, Japanese and Chinese devic
   (when the reader last highlighted it); "Added on" is never the publication date, and the file
   has none.
 - A malformed entry is skipped with a reason naming its line; the rest is read.
+- Cost: linear in the file (n log n for the notes): passages meet through a location index
+  (`_Kept`), notes their highlight through a sweep (`_note_targets`), each day's date is parsed once.
 """
 
 from __future__ import annotations
@@ -98,8 +100,8 @@ def _split_title(line: str) -> tuple[str, str | None]:
 
 def _parse(lines: list[str], first: int) -> _Entry | str:
     """One entry (lines without the separator) starting at 1-based line `first`, or why not."""
-    while lines and not lines[0].strip():
-        lines, first = lines[1:], first + 1
+    blank = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    lines, first = lines[blank:], first + blank
     if not lines:
         return ""
     if len(lines) < 2:
@@ -113,54 +115,138 @@ def _parse(lines: list[str], first: int) -> _Entry | str:
     return _Entry(first, kind, text, page, start, end, added_date(lines[1], lang))
 
 
-def _same_passage(old: _Entry, new: _Entry) -> bool:
-    """`new` extends (or repeats) `old`: their locations overlap and one text holds the other."""
+def _folded(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _overlap(old: _Entry, new: _Entry) -> bool:
+    """Their locations overlap (both located), else they are on the same page."""
     if old.start is not None and new.start is not None:
-        if (old.end or old.start) < new.start or (new.end or new.start) < old.start:
-            return False
-    elif old.page != new.page:
-        return False
-    a, b = " ".join(old.text.casefold().split()), " ".join(new.text.casefold().split())
-    return a in b or b in a
+        return not ((old.end or old.start) < new.start or (new.end or new.start) < old.start)
+    return old.page == new.page
 
 
-def _note_target(note: _Entry, kept: list[_Entry]) -> _Entry | None:
-    highlights = [h for h in kept if h.kind != "note"]
-    if note.start is not None:
-        for test in (
-            lambda h: h.end == note.start,
-            lambda h: h.start is not None and h.start <= note.start <= (h.end or h.start),
-        ):
-            found = [h for h in highlights if test(h)]
-            if found:
-                return found[-1]
-        return None
-    found = [h for h in highlights if note.page and h.page == note.page]
-    return found[-1] if found else None
+BUCKET = 16
+"""Locations per bucket of the passage index."""
+SPAN_BUCKETS = 8
+"""A highlight is filed under at most this many buckets (its first and last when it spans more)."""
+RECENT = 64
+"""A highlight is compared with at most this many earlier ones per bucket (the latest)."""
+
+
+class _Kept:
+    """The highlights kept so far, indexed by location bucket and by page, so a new entry meets
+    only the few it may extend: O(RECENT * SPAN_BUCKETS) per entry, linear in the file, instead of
+    comparing each entry with every kept highlight (100,000 entries took 65 s, quadratic). Exact
+    for highlights spanning up to BUCKET * SPAN_BUCKETS locations with fewer than RECENT others
+    in the same buckets: every real device's file."""
+
+    def __init__(self) -> None:
+        self.slots: list[_Entry] = []
+        self.slot: dict[int, int] = {}  # id(entry) -> its slot, for the live ones
+        self.folded: dict[int, str] = {}
+        self.index: dict[tuple[str, Any], list[_Entry]] = {}
+
+    @staticmethod
+    def _keys(e: _Entry, lookup: bool = False) -> list[tuple[str, Any]]:
+        """Where an entry is filed (or, `lookup`, where the ones it may extend are): located
+        entries by location bucket (and page, for unlocated ones to find), others by page."""
+        if e.start is None:
+            return [("page", e.page), ("located page", e.page)] if lookup else [("page", e.page)]
+        first, last = e.start // BUCKET, (e.end or e.start) // BUCKET
+        buckets = range(first, last + 1) if last - first < SPAN_BUCKETS else (first, last)
+        return [("loc", b) for b in buckets] + [("page", e.page) if lookup else ("located page", e.page)]
+
+    def twin(self, new: _Entry) -> _Entry | None:
+        """The first kept highlight `new` extends or repeats, if any: their locations overlap
+        (`_overlap`) and one text holds the other."""
+        seen: set[int] = set()
+        folded = _folded(new.text)
+        best: tuple[int, _Entry] | None = None
+        for key in self._keys(new, lookup=True):
+            for old in self.index.get(key, [])[-RECENT:]:
+                slot = self.slot.get(id(old))
+                if slot is None or id(old) in seen or (best and best[0] < slot):
+                    continue
+                seen.add(id(old))
+                a = self.folded[id(old)]
+                if _overlap(old, new) and (a in folded or folded in a):
+                    best = (slot, old)
+        return best[1] if best else None
+
+    def add(self, entry: _Entry, replacing: _Entry | None = None) -> None:
+        if replacing is None:
+            self.slots.append(entry)
+            self.slot[id(entry)] = len(self.slots) - 1
+        else:
+            slot = self.slot.pop(id(replacing))
+            self.slots[slot] = entry
+            self.slot[id(entry)] = slot
+        self.folded[id(entry)] = _folded(entry.text)
+        for key in self._keys(entry):
+            bucket = self.index.setdefault(key, [])
+            bucket.append(entry)
+            if len(bucket) > 4 * RECENT:  # drop what no lookup reads any more
+                del bucket[:-RECENT]
+
+
+def _note_targets(notes: list[_Entry], kept: list[_Entry]) -> list[_Entry | None]:
+    """For each note, the highlight it belongs to: the last kept one that ends at its location, else
+    the last whose range holds it, else (no location) the last on its page. O((n + m) log n): a
+    sweep over the locations with a heap, instead of every note against every highlight."""
+    import heapq
+
+    ends: dict[int, int] = {}
+    pages: dict[str, int] = {}
+    for i, h in enumerate(kept):
+        if h.end is not None:
+            ends[h.end] = i
+        if h.page:
+            pages[h.page] = i
+    holding: dict[int, int] = {}  # note -> kept index of the last highlight whose range holds it
+    located = sorted((n.start, j) for j, n in enumerate(notes) if n.start is not None)
+    ranges = sorted((h.start, h.end or h.start, i) for i, h in enumerate(kept) if h.start is not None)
+    heap: list[tuple[int, int]] = []  # (-kept index, range end)
+    r = 0
+    for at_loc, j in located:
+        while r < len(ranges) and ranges[r][0] <= at_loc:
+            heapq.heappush(heap, (-ranges[r][2], ranges[r][1]))
+            r += 1
+        while heap and heap[0][1] < at_loc:  # ends before this note: before every later one too
+            heapq.heappop(heap)
+        if heap:
+            holding[j] = -heap[0][0]
+    out: list[_Entry | None] = []
+    for j, note in enumerate(notes):
+        if note.start is not None:
+            at = ends.get(note.start, holding.get(j))
+        else:
+            at = pages.get(note.page) if note.page else None
+        out.append(kept[at] if at is not None else None)
+    return out
 
 
 def _highlights(book: _Book) -> list[Highlight]:
-    kept: list[_Entry] = []
+    index = _Kept()
     for entry in book.entries:
         if entry.kind in ("highlight", "clip"):
-            twin = next((k for k in kept if k.kind != "note" and _same_passage(k, entry)), None)
+            twin = index.twin(entry)
             if twin is None:
-                kept.append(entry)
+                index.add(entry)
             elif len(entry.text) > len(twin.text):  # extended on the device: keep the longer
-                kept[kept.index(twin)] = entry
-    notes: dict[int, list[str]] = {}
+                index.add(entry, replacing=twin)
+    kept = index.slots
+    notes: dict[int, dict[str, None]] = {}
     orphans: list[_Entry] = []
-    for entry in book.entries:
-        if entry.kind != "note":
-            continue
-        target = _note_target(entry, kept)
+    book_notes = [e for e in book.entries if e.kind == "note"]
+    for entry, target in zip(book_notes, _note_targets(book_notes, kept), strict=True):
         if target is None:
             orphans.append(entry)
-        elif entry.text not in notes.setdefault(id(target), []):
-            notes[id(target)].append(entry.text)
+        else:
+            notes.setdefault(id(target), {})[entry.text] = None
     order = sorted([*kept, *orphans], key=lambda e: e.line)
     return [
-        Highlight(e.text, "\n".join(notes.get(id(e), [])), [], e.where())
+        Highlight(e.text, "\n".join(notes.get(id(e), {})), [], e.where())
         if e.kind != "note"
         else Highlight("", e.text, [], e.where())
         for e in order

@@ -14,8 +14,12 @@ hyphenation repaired). Metadata:
   was produced (often the day it was printed or exported), not when the work was published: never used.
 
 Refused with a reason: an encrypted PDF that needs a password, a scan without a text layer (no OCR
-here), a damaged file. Bounded: at most MAX_PAGES pages and MAX_SECONDS seconds are read (the
-rest is left out, with a reason); a page with more than MAX_PAGE_CHARS characters is skipped.
+here), a damaged file. Bounded: at most MAX_PAGES pages and MAX_SECONDS seconds are read, and text
+up to the capture's `max_text` characters (`max_text_mb`): the rest is left out, with a reason; a
+page with more than MAX_PAGE_CHARS characters is skipped. PDFium holds a page's whole inflated
+content stream, so the PDF is read in a child process (`sandbox.run_limited`) allowed
+`memory_allowance(max_text)` bytes: a PDF that needs more (a small file whose stream inflates to
+gigabytes) is quarantined with what to do, and the run never holds more than that for it.
 """
 
 from __future__ import annotations
@@ -27,10 +31,15 @@ from typing import Any
 from ..errors import CaptureError
 from .base import Document, Item, SourceReader
 from .pdflayout import Block, PageText, Span, drop_running, paragraphs
+from .sandbox import Limit, run_limited
 
 MAX_PAGES = 1000
 MAX_SECONDS = 60.0
 MAX_PAGE_CHARS = 200_000
+MEMORY_BASE_MB = 256
+"""What reading any PDF may use beyond the text it yields (PDFium's document, fonts, one page)."""
+MEMORY_PER_CHAR = 16
+"""Bytes the child may use per character of `max_text` (the spans and their layout)."""
 _ARXIV = re.compile(r"arXiv:\s?(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?", re.I)
 _ARXIV_DATE = re.compile(r"arXiv:\S+\s+\[[\w.-]+\]\s+(\d{1,2} \w{3} \d{4})")
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)")
@@ -140,8 +149,14 @@ def _spans(textpage: Any, pdfium_c: Any) -> tuple[list[Span], str]:
     return [s for s in spans if s.text.strip()], "".join(rotated)
 
 
-def _pages(doc: Any, reasons: list[str]) -> tuple[list[PageText], int]:
-    """The pages' spans, within the bounds; (pages, number of pages with images and no text)."""
+def memory_allowance(max_text: int) -> int:
+    """The memory (bytes) the child reading one PDF may add to what it shares with the run."""
+    return MEMORY_BASE_MB * 1_000_000 + MEMORY_PER_CHAR * max_text
+
+
+def _pages(doc: Any, reasons: list[str], max_text: int) -> tuple[list[PageText], int]:
+    """The pages' spans, within the bounds; (pages, number of pages with images and no text).
+    Page by page: at most one page's text beyond `max_text` characters is ever held."""
     import pypdfium2.raw as pdfium_c
 
     total = len(doc)
@@ -151,9 +166,16 @@ def _pages(doc: Any, reasons: list[str]) -> tuple[list[PageText], int]:
     start = time.monotonic()
     pages: list[PageText] = []
     scanned = 0
+    chars = 0
     for i in range(limit):
         if i and time.monotonic() - start > MAX_SECONDS:
             reasons.append(f"read: pdf: stopped after {i} of {total} pages ({MAX_SECONDS:.0f} s limit)")
+            break
+        if chars > max_text:
+            reasons.append(
+                f"read: pdf: stopped after {i} of {total} pages: the text reached max_text_mb "
+                f"({max_text / 1e6:g} million characters); raise it in triage.yaml to read the rest"
+            )
             break
         page = doc[i]
         textpage = page.get_textpage()
@@ -163,6 +185,7 @@ def _pages(doc: Any, reasons: list[str]) -> tuple[list[PageText], int]:
                 reasons.append(f"read: pdf: page {i + 1} holds over {MAX_PAGE_CHARS:,} characters; left out")
                 continue
             spans, rotated = _spans(textpage, pdfium_c)
+            chars += sum(len(sp.text) for sp in spans)
             if not spans and any(True for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,))):
                 scanned += 1
             pages.append(PageText(i + 1, width, height, spans, rotated))
@@ -232,16 +255,42 @@ def _source(first_pages: str, meta: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def read(doc: Document) -> list[Item]:
+def _extract(data: bytes, max_text: int) -> tuple[dict[str, str], list[PageText], int, list[str]]:
+    """Everything PDFium is asked (in the child): (metadata, pages, scanned pages, reasons)."""
     import pypdfium2.raw as pdfium_c  # noqa: F401  (loads PDFium once, before the pages)
 
-    pdf = _open(doc.data)
+    pdf = _open(data)
     reasons: list[str] = []
     try:
         meta = _metadata(pdf)
-        pages, scanned = _pages(pdf, reasons)
+        pages, scanned = _pages(pdf, reasons, max_text)
     finally:
         pdf.close()
+    return meta, pages, scanned, reasons
+
+
+def _limited(doc: Document) -> tuple[dict[str, str], list[PageText], int, list[str]]:
+    allowance = memory_allowance(doc.max_text)
+    try:
+        return run_limited(_extract, (doc.data, doc.max_text), allowance, MAX_SECONDS + 30)
+    except Limit as exc:
+        if exc.kind == "time":
+            raise CaptureError(
+                f"reading this PDF took over {MAX_SECONDS + 30:.0f} s (PDFium stalled on a page)",
+                "print it to a new PDF (or paste its text into a .md file) and drop that in",
+            ) from None
+        raise CaptureError(
+            f"this PDF needs more than the {allowance / 1e6:.0f} MB of memory a PDF may use "
+            "(a page whose stream inflates far beyond the file's size?)"
+            + (f" [{exc.detail}]" if exc.detail else ""),
+            "if it is a real document, raise max_text_mb in triage.yaml (a PDF may use "
+            f"{MEMORY_BASE_MB} MB plus {MEMORY_PER_CHAR} bytes per character of it); else print it "
+            "to a new PDF and drop that in",
+        ) from None
+
+
+def read(doc: Document) -> list[Item]:
+    meta, pages, scanned, reasons = _limited(doc)
     text_pages = [p for p in pages if p.spans]
     if not text_pages:
         if scanned:

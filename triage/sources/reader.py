@@ -85,8 +85,8 @@ def _folder(path: Path, inbox: Path | None) -> str:
     return rel.parts[0] if rel.parts else ""
 
 
-def _document(data: bytes, path: Path, readers: list[SourceReader]) -> Document:
-    doc = Document(path, data)
+def _document(data: bytes, path: Path, readers: list[SourceReader], max_text: int = 20_000_000) -> Document:
+    doc = Document(path, data, max_text=max_text)
     if all(r.binary for r in readers):
         return doc
     text = decode(data).lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -154,10 +154,32 @@ def _items(reader: SourceReader, doc: Document) -> list[Item]:
     return items
 
 
+def _cut(item: Item, max_text: int) -> None:
+    """A body (or NLP text) over `max_text` characters is cut at the last line break before it,
+    with a reason (the original stays in the archive, byte for byte)."""
+    for attr in ("body", "content"):
+        text = getattr(item, attr)
+        if len(text) > max_text:
+            at = text.rfind("\n", 0, max_text)
+            setattr(item, attr, text[: at if at > max_text // 2 else max_text] + "\n")
+            if attr == "body":
+                item.reasons.append(
+                    f"read: the text is cut at max_text_mb ({max_text / 1e6:g} million characters) of "
+                    f"{len(text) / 1e6:.1f} million; the original is archived whole (raise max_text_mb "
+                    "in triage.yaml to read it all)"
+                )
+
+
 def read_file(
-    data: bytes, path: Path, max_bytes: int, mtime: float = 0.0, inbox: Path | None = None
+    data: bytes,
+    path: Path,
+    max_bytes: int,
+    mtime: float = 0.0,
+    inbox: Path | None = None,
+    max_text: int = 20_000_000,
 ) -> list[Note]:
-    """Every capture in one file, as Notes (most files hold one). Raises only `CaptureError`."""
+    """Every capture in one file, as Notes (most files hold one). Raises only `CaptureError`.
+    `max_bytes` bounds the file (`max_file_mb`), `max_text` the text read from it (`max_text_mb`)."""
     try:
         if len(data) > max_bytes:
             raise CaptureError(
@@ -165,13 +187,14 @@ def read_file(
                 "split it, or raise max_file_mb in triage.yaml",
             )
         readers = [r for r in READERS if path.suffix.lower() in r.suffixes] or [generic.READER]
-        doc = _document(data, path, readers)
+        doc = _document(data, path, readers, max_text)
         reader, why = _choose(doc, readers)
         if doc.yaml_error is not None and not reader.name:
             raise doc.yaml_error  # hand-written frontmatter in triage's schema stays strictly checked
         items = _items(reader, doc)
-        if why:
-            for item in items:
+        for item in items:
+            _cut(item, max_text)
+            if why:
                 item.reasons.insert(0, why)
         if doc.yaml_error is not None:
             where = f" (line {doc.yaml_error.line})" if doc.yaml_error.line else ""
@@ -213,7 +236,12 @@ def read_file(
 
 
 def read_capture(
-    data: bytes, path: Path, max_bytes: int, mtime: float = 0.0, inbox: Path | None = None
+    data: bytes,
+    path: Path,
+    max_bytes: int,
+    mtime: float = 0.0,
+    inbox: Path | None = None,
+    max_text: int = 20_000_000,
 ) -> Note:
     """The first (usually the only) capture in a file; see `read_file`."""
-    return read_file(data, path, max_bytes, mtime, inbox)[0]
+    return read_file(data, path, max_bytes, mtime, inbox, max_text)[0]

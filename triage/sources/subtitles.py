@@ -146,7 +146,9 @@ def _repeated(text: str, recent: list[str], rolling: bool, pause: bool) -> bool:
 
 
 def paragraphs(cues: list[Cue]) -> list[str]:
-    """The cues' text once, as paragraphs (new paragraph at a pause or a new speaker)."""
+    """The cues' text once, as paragraphs (new paragraph at a pause or a new speaker). One pass,
+    O(n) in the cues' text: the paragraph's word count is kept as it grows, and only the last
+    lines shown are remembered."""
     cleaned = [[_clean(ln) for ln in cue.lines] for cue in cues]
     texts = [[t for _, t in c if t and not _SOUND.match(t)] for c in cleaned]
     rolling = _is_rolling(texts)
@@ -156,10 +158,14 @@ def paragraphs(cues: list[Cue]) -> list[str]:
     speaker = ""
     last_end = None
 
+    words = 0
+
     def flush() -> None:
+        nonlocal words
         if current:
             out.append(" ".join(current))
             current.clear()
+        words = 0
 
     pause = False
     for cue, lines in zip(cues, cleaned, strict=True):
@@ -167,7 +173,6 @@ def paragraphs(cues: list[Cue]) -> list[str]:
         for who, text in lines:
             if not text or _SOUND.match(text) or _repeated(text, recent, rolling, pause):
                 continue
-            words = sum(len(t.split()) for t in current)
             sentence_end = bool(current) and current[-1].endswith((".", "?", "!", '"', "”"))
             new_speaker = who == ">>" or (bool(who) and who != speaker)
             if new_speaker or pause or words >= MAX_PARAGRAPH_WORDS or (words > 90 and sentence_end):
@@ -178,7 +183,10 @@ def paragraphs(cues: list[Cue]) -> list[str]:
                 if who != ">>":
                     text = f"**{who}:** {text}"
             current.append(text)
+            words += len(text.split())
             recent.append(text)
+            if len(recent) > 64:
+                del recent[:-2]
         last_end = max(cue.end, last_end or 0.0)
     flush()
     return out

@@ -1,5 +1,6 @@
 """Stage 5: ids, file names, canonical entity page names, aliases, tags, triaged_at; then the
-schema check."""
+schema check. And, right after stage 2, `bound_lengths`: the values copied into index pages
+(title, aliases, author, creator) at a documented maximum."""
 
 from __future__ import annotations
 
@@ -29,6 +30,50 @@ if TYPE_CHECKING:
     pass
 
 log = logging.getLogger("triage")
+
+
+MAX_TITLE = 300
+"""Characters of a title (and of each alias) on the note and on every index page that lists it."""
+MAX_AUTHOR = 200
+"""Characters of an author line."""
+MAX_CREATOR = 60
+"""Characters of a creator handle."""
+
+
+def cap(text: str, limit: int) -> str:
+    """`text` on one line, at most `limit` characters: cut at a word boundary (or mid-word when the
+    last boundary is far back) with an ellipsis."""
+    text = re.sub(r"\s+", " ", text[: 4 * limit + 1000]).strip() if len(text) > limit else text
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(",;:-–— ") + "…"
+
+
+def bound_lengths(note: Note) -> None:
+    """Stage 2, last step (called by the pipeline after `infer_metadata`): title, author and
+    creator at MAX_TITLE, MAX_AUTHOR and MAX_CREATOR characters, so no index page grows with one
+    capture (a PDF whose Info title is 100 KB, a Kindle title of 5,000 characters). A value cut
+    here is kept whole at the top of the Capture section (unless the capture's text holds it
+    already), with a reason."""
+    full: list[tuple[str, str]] = []
+    for field, limit in (("title", MAX_TITLE), ("author", MAX_AUTHOR), ("creator", MAX_CREATOR)):
+        value = getattr(note, field)
+        if isinstance(value, str) and len(value) > limit:
+            setattr(note, field, cap(value, limit))
+            full.append((field, value))
+            whole = "" if field == "creator" else "; kept whole in the Capture section"
+            note.read_reasons.append(
+                f"read: the {field} is {len(value):,} characters: cut to {limit} on the note and "
+                f"index pages{whole}"
+            )
+    missing = [(f, v) for f, v in full if f != "creator" and v not in note.body]
+    if missing:
+        lines = "".join(f"**Full {f}:** {' '.join(v.split())}\n\n" for f, v in missing)
+        note.body = lines + note.body
 
 
 def normalize_tag(tag: str) -> str | None:
@@ -87,7 +132,8 @@ class Planner:
                 e.aliases.append(raw)
             merged.setdefault(e.name, e)
         note.entities = list(merged.values())
-        note.aliases = list(note.given.get("aliases") or [re.sub(r"\s+", " ", note.title).strip()])
+        aliases = note.given.get("aliases") or [re.sub(r"\s+", " ", note.title).strip()]
+        note.aliases = [cap(a, MAX_TITLE) if isinstance(a, str) else a for a in aliases]
         tags = [
             *note.given.get("tags", []),
             *note.topics,
