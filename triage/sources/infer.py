@@ -282,14 +282,18 @@ LABELLED_SUFFIXES = (".md", ".markdown", ".txt")
 (an HTML page's scripts and styles are not labels)."""
 
 
+SITE_AS_AUTHOR = {"hypothesis"}  # tools whose `Author:` label names the site, not a person
+
+
 def _labelled(note: Note) -> dict[str, Any]:
     """What the capture's labels state (title, url, author, dates), normalised leniently; a
     label that does not read as its field is no label (no reason: it is only text). A capture
-    tool's reader knows where its tool writes the author (Hypothes.is's `- Author:` is a site)."""
+    tool's reader knows where its tool writes the author: its own author wins, and Hypothes.is's
+    `- Author:` is a site (SITE_AS_AUTHOR)."""
     if note.source.suffix.lower() not in LABELLED_SUFFIXES or not note.text:
         return {}
     found = label_meta(labelled_fields(note.text))
-    if note.source_tool:
+    if note.source_tool in SITE_AS_AUTHOR or (note.source_tool and note.author):
         found.pop("author", None)
     return normalize_tool(found)[0]
 
