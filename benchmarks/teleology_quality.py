@@ -36,7 +36,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
-
+from tables import table  # noqa: E402
 from train_teleology import C, Doc, features_of, fit, load_dev, load_extra, weights  # noqa: E402
 
 from triage.enrich.teleology import LABELS  # noqa: E402
@@ -73,16 +73,6 @@ OLD_CUES = {
     ),
 }
 """rules.yaml's teleology section before the model (commit 154fa0e), scored as classify.py scored it."""
-
-
-def table(title: str, header: list[str], rows: list[list[object]]) -> None:
-    cells = [[f"{c:.3f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    print(f"\n{title}\n")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in cells:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
 
 
 def note_of(doc: Doc):

